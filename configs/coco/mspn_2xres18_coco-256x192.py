@@ -1,0 +1,4 @@
+# 2-stage MSPN with ResNet-18 down units (paper Table 3, "2xRes-18"), COCO 256x192.
+_base_ = ['../_base_/mspn_coco-256x192.py']
+
+model = dict(backbone=dict(num_stages=2, depth=18), head=dict(num_stages=2))

@@ -1,0 +1,4 @@
+# 4-stage MSPN, ResNet-50 down units, COCO 256x192 (paper Table 2).
+_base_ = ['../_base_/mspn_coco-256x192.py']
+
+model = dict(backbone=dict(num_stages=4), head=dict(num_stages=4))

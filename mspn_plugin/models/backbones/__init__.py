@@ -1,0 +1,3 @@
+from .mspn_backbone import MSPNBackbone
+
+__all__ = ['MSPNBackbone']

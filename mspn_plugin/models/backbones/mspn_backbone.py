@@ -1,0 +1,188 @@
+"""The multi-stage trunk of MSPN: a stem, then N GlobalNet-style stages with cross-stage aggregation.
+
+Paper: Li et al., "Rethinking on Multi-Stage Networks for Human Pose Estimation", 2019,
+https://arxiv.org/abs/1901.00148, sections 3.1 (single-stage module) and 3.2 (cross-stage aggregation).
+
+Shape legend: B batch, C_i channels of down-unit scale i (finest first: 1/4, 1/8, 1/16, 1/32 of the input),
+U up-unit channels (256).
+"""
+from collections.abc import Sequence
+
+import torch.nn as nn
+from mmcv.cnn import ConvModule
+from mmengine.model import BaseModule
+from mmpose.models.backbones.base_backbone import BaseBackbone
+from mmpose.models.backbones.resnet import ResLayer, ResNet, get_expansion
+from mmpose.registry import MODELS
+from mmpose.utils.typing import ConfigType, OptMultiConfig
+from torch import Tensor
+from torch.nn.modules.batchnorm import _BatchNorm
+
+from ..necks.globalnet_neck import GlobalNetNeck
+
+
+class ResNetDownUnit(BaseModule):
+    """ResNet layers 1-4 as an MSPN down unit; every block receives ``norm_cfg``.
+
+    Shapes: in (B, in_channels, H/4, W/4); out a list of 4 maps (B, C_i, H/2^(i+2), W/2^(i+2)), finest
+    first, with C_i = base_channels * 2^i * expansion (e.g. 256..2048 for ResNet-50, 64..512 for ResNet-18).
+    ``additions`` (same shapes as the output) are added after each layer: the cross-stage aggregation.
+    """
+
+    def __init__(self, depth: int, in_channels: int, base_channels: int = 64,
+                 norm_cfg: ConfigType | None = None, with_cp: bool = False) -> None:
+        super().__init__()
+        if depth not in ResNet.arch_settings:
+            raise KeyError(f'ResNet depth must be one of {sorted(ResNet.arch_settings)}, got {depth}')
+        block, blocks_per_layer = ResNet.arch_settings[depth]
+        expansion = get_expansion(block)
+        self.out_channels: list[int] = []
+        layers = []
+        for i, num_blocks in enumerate(blocks_per_layer):
+            out_channels = base_channels * 2**i * expansion
+            layers.append(ResLayer(block, num_blocks, in_channels, out_channels, stride=1 if i == 0 else 2,
+                                   norm_cfg=norm_cfg or dict(type='BN'), with_cp=with_cp))
+            self.out_channels.append(out_channels)
+            in_channels = out_channels
+        self.layers = nn.ModuleList(layers)
+
+    def forward(self, x: Tensor, additions: Sequence[Tensor] | None = None) -> list[Tensor]:
+        outs = []
+        for i, layer in enumerate(self.layers):
+            x = layer(x)
+            if additions is not None:
+                x = x + additions[i]
+            outs.append(x)
+        return outs
+
+
+class CrossStageAggregation(BaseModule):
+    """Section 3.2: for each scale, 1x1 conv flows from the previous stage's down and up features.
+
+    Shapes: ``prev_down`` finest first (B, C_i, ...), ``prev_up`` coarsest first (B, U, ...); returns the
+    per-scale sums, finest first, to be added after each layer of the next down unit.
+    """
+
+    def __init__(self, down_channels: Sequence[int], up_channels: int, norm_cfg: ConfigType) -> None:
+        super().__init__()
+        self.from_down = nn.ModuleList(ConvModule(c, c, 1, norm_cfg=norm_cfg) for c in down_channels)
+        self.from_up = nn.ModuleList(ConvModule(up_channels, c, 1, norm_cfg=norm_cfg) for c in down_channels)
+
+    def forward(self, prev_down: Sequence[Tensor], prev_up: Sequence[Tensor]) -> list[Tensor]:
+        prev_up_fine_first = list(reversed(prev_up))
+        return [self.from_down[i](prev_down[i]) + self.from_up[i](prev_up_fine_first[i])
+                for i in range(len(prev_down))]
+
+
+class MSPNStage(BaseModule):
+    """One single-stage module: (transition) -> down unit (+ aggregation) -> GlobalNet up unit.
+
+    The first stage reads the stem output; later stages read the previous stage's finest up feature
+    through a 1x1 conv to ``stem_channels`` (the transition) and, when ``aggregate`` is on, add the
+    cross-stage flows after each down layer.
+    """
+
+    def __init__(self, depth: int, stem_channels: int, up_channels: int, is_first: bool, aggregate: bool,
+                 norm_cfg: ConfigType, with_cp: bool) -> None:
+        super().__init__()
+        self.transition = None if is_first else ConvModule(up_channels, stem_channels, 1, norm_cfg=norm_cfg)
+        self.down_unit = ResNetDownUnit(depth, stem_channels, norm_cfg=norm_cfg, with_cp=with_cp)
+        self.aggregation = (CrossStageAggregation(self.down_unit.out_channels, up_channels, norm_cfg)
+                            if aggregate and not is_first else None)
+        self.up_unit = GlobalNetNeck(self.down_unit.out_channels, up_channels, norm_cfg=norm_cfg)
+
+    def forward(self, x: Tensor, prev: tuple[list[Tensor], tuple[Tensor, ...]] | None = None
+                ) -> tuple[list[Tensor], tuple[Tensor, ...]]:
+        additions = None
+        if prev is not None:
+            prev_down, prev_up = prev
+            x = self.transition(prev_up[-1])
+            if self.aggregation is not None:
+                additions = self.aggregation(prev_down, prev_up)
+        down = self.down_unit(x, additions)
+        return down, self.up_unit(down)
+
+
+@MODELS.register_module()
+class MSPNBackbone(BaseBackbone):
+    """Multi-Stage Pose Network trunk: stem once, then ``num_stages`` down/up stages.
+
+    Args:
+        num_stages: number of stacked single-stage modules (1-4 in the paper).
+        depth: ResNet depth of every down unit: 18, 34, 50, 101 or 152 (``2xRes-18`` is depth 18, 2 stages).
+        stem_channels: channels of the stem (7x7/2 conv + max-pool) and of each stage transition.
+        up_channels: channels of every up-unit scale (256 in the paper).
+        cross_stage_aggregation: add the previous stage's down/up flows (section 3.2); off for ablations.
+        norm_cfg: norm layer config, used by every norm layer of the trunk.
+        frozen_stages: -1 trains everything; 0 freezes the stem; n >= 1 also freezes stages 1..n.
+        norm_eval: keep BatchNorm layers in eval mode (frozen statistics) during training.
+        with_cp: gradient checkpointing inside the residual blocks (less memory, more compute).
+
+    Shapes:
+        in: (B, 3, H, W) with H and W divisible by 32.
+        out: a tuple with one entry per stage; each entry is a tuple of ``num_scales`` = 4 maps
+        (B, up_channels, H/2^(5-l), W/2^(5-l)), **coarsest first** (1/32 ... 1/4).
+    """
+
+    def __init__(self,
+                 num_stages: int = 2,
+                 depth: int = 50,
+                 stem_channels: int = 64,
+                 up_channels: int = 256,
+                 cross_stage_aggregation: bool = True,
+                 norm_cfg: ConfigType | None = None,
+                 frozen_stages: int = -1,
+                 norm_eval: bool = False,
+                 with_cp: bool = False,
+                 init_cfg: OptMultiConfig = (dict(type='Kaiming', layer=['Conv2d']),
+                                             dict(type='Constant', val=1, layer=['_BatchNorm', 'GroupNorm']))
+                 ) -> None:
+        super().__init__(init_cfg=list(init_cfg) if isinstance(init_cfg, tuple) else init_cfg)
+        if num_stages < 1:
+            raise ValueError(f'num_stages must be >= 1, got {num_stages}')
+        if not -1 <= frozen_stages <= num_stages:
+            raise ValueError(f'frozen_stages must be in [-1, {num_stages}], got {frozen_stages}')
+        norm_cfg = dict(norm_cfg or dict(type='BN'))
+        self.num_stages = num_stages
+        self.num_scales = 4
+        self.frozen_stages = frozen_stages
+        self.norm_eval = norm_eval
+        self.with_cp = with_cp
+        self.stem = nn.Sequential(
+            ConvModule(3, stem_channels, 7, stride=2, padding=3, norm_cfg=norm_cfg),
+            nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
+        self.stages = nn.ModuleList(
+            MSPNStage(depth, stem_channels, up_channels, is_first=i == 0, aggregate=cross_stage_aggregation,
+                      norm_cfg=norm_cfg, with_cp=with_cp) for i in range(num_stages))
+        self._freeze_stages()
+
+    def forward(self, x: Tensor) -> tuple[tuple[Tensor, ...], ...]:
+        if x.shape[-1] % 32 or x.shape[-2] % 32:
+            raise ValueError(f'{type(self).__name__} needs input height and width divisible by 32, '
+                             f'got {tuple(x.shape[-2:])}')
+        x = self.stem(x)
+        outs = []
+        prev = None
+        for stage in self.stages:
+            prev = stage(x, prev)
+            outs.append(prev[1])
+        return tuple(outs)
+
+    def _freeze_stages(self) -> None:
+        frozen = ([self.stem] if self.frozen_stages >= 0 else []) + list(self.stages[:max(self.frozen_stages, 0)])
+        for module in frozen:
+            module.eval()
+            for param in module.parameters():
+                param.requires_grad = False
+
+    def train(self, mode: bool = True) -> 'MSPNBackbone':
+        super().train(mode)
+        self._freeze_stages()
+        if mode and self.norm_eval:
+            for module in self.modules():
+                if isinstance(module, _BatchNorm):
+                    module.eval()
+        return self
+
+
+__all__ = ['MSPNBackbone', 'MSPNStage', 'ResNetDownUnit', 'CrossStageAggregation']

@@ -1,0 +1,3 @@
+from .mspn_heatmap_head import MSPNHeatmapHead
+
+__all__ = ['MSPNHeatmapHead']

@@ -1,0 +1,95 @@
+"""MSPN's multi-scale intermediate supervision: L2 on every scale, OHKM on the finest (paper, section 3.3).
+
+Shape legend: B batch, K keypoints, H x W heatmap; predictions and targets are (B, K, H, W), keypoint
+weights (B, K).
+"""
+from collections.abc import Sequence
+
+import torch
+import torch.nn as nn
+from mmpose.registry import MODELS
+from torch import Tensor
+
+MASK_POLICIES = ('labelled', 'visible')
+
+
+def per_keypoint_l2(pred: Tensor, target: Tensor) -> Tensor:
+    """Mean squared error of each keypoint's map: (B, K)."""
+    return (pred - target).pow(2).flatten(2).mean(-1)
+
+
+def plain_l2_loss(pred: Tensor, target: Tensor, labelled: Tensor, visible: Tensor, mask_policy: str) -> Tensor:
+    """L2 averaged over the batch and all K keypoints.
+
+    ``'labelled'`` (MMPose): keypoints without a label contribute nothing.
+    ``'visible'`` (the authors' code): every keypoint's prediction is penalised, and the target of any
+    keypoint not flagged visible is all zeros, so occluded joints are pushed toward an empty map.
+    """
+    if mask_policy == 'labelled':
+        return (per_keypoint_l2(pred, target) * labelled).mean()
+    return per_keypoint_l2(pred, target * visible[..., None, None]).mean()
+
+
+def ohkm_l2_loss(pred: Tensor, target: Tensor, labelled: Tensor, topk: int) -> Tensor:
+    """Online hard keypoint mining: per sample, the mean of the ``topk`` largest labelled keypoint
+    losses (unlabelled keypoints count as zero loss), averaged over the batch."""
+    losses = per_keypoint_l2(pred, target) * labelled
+    return losses.topk(min(topk, losses.shape[1]), dim=1, sorted=False).values.mean()
+
+
+@MODELS.register_module()
+class MSPNMultiScaleLoss(nn.Module):
+    """Sum over stages and scales of weighted heatmap L2 losses, OHKM on each stage's finest scale.
+
+    Args:
+        scale_weights: weight of each scale, coarsest first (authors: 0.25 on the three coarser, 1 on
+            the finest).
+        use_ohkm: apply OHKM (instead of plain L2) on the finest scale of each stage.
+        ohkm_topk: number of hardest keypoints kept by OHKM (paper and authors: 8).
+        mask_policy: ``'visible'`` (authors) or ``'labelled'`` (MMPose), see :func:`plain_l2_loss`.
+            OHKM always uses labelled keypoints, as the authors do.
+        loss_weight: global multiplier.
+
+    Forward: ``preds[s][l]`` and ``targets[s][l]`` are (B, K, H, W) for stage s and scale l (coarsest
+    first); ``labelled`` and ``visible`` are (B, K). Returns ``{'loss_stage{s+1}': scalar}``.
+    """
+
+    def __init__(self,
+                 scale_weights: Sequence[float] = (0.25, 0.25, 0.25, 1.0),
+                 use_ohkm: bool = True,
+                 ohkm_topk: int = 8,
+                 mask_policy: str = 'labelled',
+                 loss_weight: float = 1.0) -> None:
+        super().__init__()
+        if mask_policy not in MASK_POLICIES:
+            raise ValueError(f'mask_policy must be one of {MASK_POLICIES}, got {mask_policy!r}')
+        if ohkm_topk < 1:
+            raise ValueError(f'ohkm_topk must be >= 1, got {ohkm_topk}')
+        self.scale_weights = tuple(float(w) for w in scale_weights)
+        self.use_ohkm = use_ohkm
+        self.ohkm_topk = ohkm_topk
+        self.mask_policy = mask_policy
+        self.loss_weight = loss_weight
+
+    def forward(self, preds: Sequence[Sequence[Tensor]], targets: Sequence[Sequence[Tensor]],
+                labelled: Tensor, visible: Tensor) -> dict[str, Tensor]:
+        if self.mask_policy == 'visible' and labelled.sum() > 0 and visible.sum() == 0:
+            # MMPose's dataset loaders clip COCO's 0/1/2 flags to 0/1, which would silently turn every
+            # coarse-scale target into an empty map under this policy.
+            raise ValueError("mask_policy='visible' needs COCO visibility flags (2 = visible) in "
+                             "keypoints_visible, but no keypoint in this batch is flagged visible; keep the "
+                             "flags in the data pipeline or use mask_policy='labelled'")
+        losses = {}
+        for s, (stage_preds, stage_targets) in enumerate(zip(preds, targets, strict=True)):
+            if len(stage_preds) != len(self.scale_weights):
+                raise ValueError(f'{len(self.scale_weights)} scale_weights for {len(stage_preds)} scales')
+            total = torch.zeros((), device=labelled.device)
+            finest = len(stage_preds) - 1
+            for scale, (pred, target) in enumerate(zip(stage_preds, stage_targets, strict=True)):
+                if scale == finest and self.use_ohkm:
+                    loss = ohkm_l2_loss(pred, target, labelled, self.ohkm_topk)
+                else:
+                    loss = plain_l2_loss(pred, target, labelled, visible, self.mask_policy)
+                total = total + self.scale_weights[scale] * loss
+            losses[f'loss_stage{s + 1}'] = total * self.loss_weight
+        return losses

@@ -1,0 +1,3 @@
+from .globalnet_neck import GlobalNetNeck
+
+__all__ = ['GlobalNetNeck']

@@ -1,0 +1,31 @@
+"""Print GMACs (multiply-adds, 1 MAC = 1 "FLOP" as in fvcore/MMEngine) and parameters of a config's model.
+
+Usage:
+    python tools/analysis/model_complexity.py CONFIG [--input-size W H]
+"""
+import argparse
+
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+from mspn_plugin.apis.complexity import model_complexity
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config')
+    parser.add_argument('--input-size', type=int, nargs=2, metavar=('W', 'H'), help='default: the codec input')
+    args = parser.parse_args()
+    cfg = Config.fromfile(args.config)
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    result = model_complexity(cfg, tuple(args.input_size) if args.input_size else None)
+    width, height = result.input_size
+    print(f'config: {args.config}')
+    print(f'input: {height}x{width} (h x w)')
+    print(f'GMACs, all predictors (training forward): {result.train_gmacs:.2f}')
+    print(f'GMACs, inference path (final predictor):  {result.inference_gmacs:.2f}')
+    print(f'parameters: {result.params_m:.2f} M')
+
+
+if __name__ == '__main__':
+    main()
