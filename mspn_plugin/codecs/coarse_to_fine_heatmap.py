@@ -3,9 +3,9 @@
 Paper: Li et al., "Rethinking on Multi-Stage Networks for Human Pose Estimation", 2019,
 https://arxiv.org/abs/1901.00148 (section 3.3 for the targets, section 4.2 "Testing" for the decoding).
 
-Shape legend: N instances, K keypoints, T target kernels, H x W heatmap, h x w network input. Coordinates are in input pixels; heatmap cell ``(i, j)``
-covers input pixels ``[j * sx, (j + 1) * sx)`` horizontally (``sx = w / W``), so its centre decodes to
-``(j + 0.5) * sx``.
+Shape legend: N instances, K keypoints, T target kernels, H x W heatmap, h x w network input.
+Coordinates are in input pixels; heatmap cell ``(i, j)`` covers input pixels ``[j * sx, (j + 1) * sx)``
+horizontally (``sx = w / W``), so its centre decodes to ``(j + 0.5) * sx``.
 """
 from collections.abc import Sequence
 

@@ -24,7 +24,22 @@ def _numpy_globals() -> list[Any]:
     return [core.multiarray._reconstruct, core.multiarray.scalar, np.ndarray, np.dtype, *dtype_classes]
 
 
-SAFE_GLOBALS: list[Any] = [HistoryBuffer, *_numpy_globals()]
+HISTORY_BUFFER_STATISTICS = ('min', 'max', 'current', 'mean')
+
+
+def history_buffer_getattr(owner: Any, name: str) -> Any:
+    """Stand-in for ``getattr`` in weights-only unpickling.
+
+    A pickled ``HistoryBuffer`` refers to its statistics functions as ``getattr(HistoryBuffer, 'mean')``;
+    allowing the real ``getattr`` would let a crafted file walk from any allowed object to module globals,
+    so only those lookups are served.
+    """
+    if owner is HistoryBuffer and (name in HISTORY_BUFFER_STATISTICS or name in HistoryBuffer._statistics_methods):
+        return getattr(owner, name)
+    raise pickle.UnpicklingError(f'getattr({owner!r}, {name!r}) is not allowed in a checkpoint')
+
+
+SAFE_GLOBALS: list[Any] = [HistoryBuffer, *_numpy_globals(), (history_buffer_getattr, 'builtins.getattr')]
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):

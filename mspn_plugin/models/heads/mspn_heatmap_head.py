@@ -18,7 +18,6 @@ from mmpose.models.heads.base_head import BaseHead
 from mmpose.models.utils.tta import flip_heatmaps
 from mmpose.registry import KEYPOINT_CODECS, MODELS
 from mmpose.utils.tensor_utils import to_numpy
-
 from mmpose.utils.typing import ConfigType, OptConfigType, OptMultiConfig, OptSampleList, Predictions
 from torch import Tensor
 
@@ -120,8 +119,8 @@ class MSPNHeatmapHead(BaseHead):
 
     def forward(self, feats: MultiStageFeatures | StageFeatures) -> list[list[Tensor]]:
         stages = self._check(feats)
-        return [[predictor(feat, stage[-1].shape[-2:]) for predictor, feat in zip(predictors, stage)]
-                for predictors, stage in zip(self.predictors, stages)]
+        return [[predictor(feat, stage[-1].shape[-2:]) for predictor, feat in zip(predictors, stage, strict=True)]
+                for predictors, stage in zip(self.predictors, stages, strict=True)]
 
     def forward_final(self, feats: MultiStageFeatures | StageFeatures) -> Tensor:
         """Only the heatmaps used at test time: the last stage's finest scale, (B, K, H, W)."""

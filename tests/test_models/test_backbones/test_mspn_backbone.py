@@ -101,7 +101,7 @@ def test_with_cp_gives_the_same_output_and_gradients():
     for out in outs:
         out.sum().backward()
     grad = [m.stages[0].down_unit.layers[0][0].conv1.weight.grad for m in (plain, checkpointed)]
-    torch.testing.assert_close(grad[0], grad[1])
+    torch.testing.assert_close(grad[0], grad[1], rtol=1e-4, atol=1e-5 * grad[0].abs().max().item())
 
 
 def test_pretrained_init_cfg_from_a_local_file(tmp_path):

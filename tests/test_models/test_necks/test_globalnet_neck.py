@@ -6,7 +6,8 @@ from mspn_plugin.models import GlobalNetNeck
 
 
 def test_on_mmpose_resnet_four_scales():
-    backbone = ResNet(depth=18, out_indices=(0, 1, 2, 3)).eval()
+    backbone = ResNet(depth=18, out_indices=(0, 1, 2, 3))
+    backbone.eval()  # MMPose's BaseBackbone.train returns None, so no chaining
     neck = GlobalNetNeck(in_channels=(64, 128, 256, 512), out_channels=256).eval()
     outs = neck(backbone(torch.randn(1, 3, 64, 64)))
     assert [tuple(o.shape) for o in outs] == [(1, 256, s, s) for s in (2, 4, 8, 16)]
@@ -19,7 +20,8 @@ def test_on_mmpose_hrnet_four_branches():
         stage3=dict(num_modules=1, num_branches=3, block='BASIC', num_blocks=(1, 1, 1), num_channels=(8, 16, 32)),
         stage4=dict(num_modules=1, num_branches=4, block='BASIC', num_blocks=(1, 1, 1, 1),
                     num_channels=(8, 16, 32, 64), multiscale_output=True))
-    backbone = HRNet(extra=extra).eval()
+    backbone = HRNet(extra=extra)
+    backbone.eval()
     neck = GlobalNetNeck(in_channels=(8, 16, 32, 64), out_channels=16).eval()
     outs = neck(backbone(torch.randn(1, 3, 64, 64)))
     assert [tuple(o.shape) for o in outs] == [(1, 16, s, s) for s in (2, 4, 8, 16)]
