@@ -46,7 +46,7 @@ def main() -> None:
     init_default_scope('mmpose')
     model = init_model(args.config, args.checkpoint, device='cpu')
     print(f'model: {args.config} ({"weights " + args.checkpoint if args.checkpoint else "random weights"})')
-    visualizer = VISUALIZERS.build(dict(type='PoseLocalVisualizer', radius=3, line_width=1))
+    visualizer = VISUALIZERS.build(dict(type='Numpy2PoseLocalVisualizer', name='mspn_demo', radius=3, line_width=1))
     visualizer.set_dataset_meta(model.dataset_meta)
 
     images = {img['id']: img['file_name'] for img in json.loads((SAMPLES / 'test_coco.json').read_text())['images']}

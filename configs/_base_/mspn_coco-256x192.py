@@ -1,6 +1,8 @@
 # 2xMSPN-Res50 on COCO at 256x192: the shared base of the COCO configs (children change a few numbers).
 _base_ = ['mmpose::_base_/default_runtime.py']
 custom_imports = dict(imports=['mspn_plugin'], allow_failed_imports=False)
+# MMPose's PoseLocalVisualizer fails under numpy 2 when drawing keypoints; this subclass fixes only that.
+visualizer = dict(type='Numpy2PoseLocalVisualizer')
 
 # ---- model -------------------------------------------------------------------------------------------
 input_size = (192, 256)  # (w, h); heatmaps are a quarter of it
