@@ -94,6 +94,10 @@ PY
   touch "$SHARED/.complete"
 }
 
+# One build at a time per machine (two clones set up at once wait here instead of racing).
+exec 9>"$CACHE/setup.lock"
+flock 9
+
 if [ -f "$SHARED/.complete" ]; then
   step "reusing the shared environment $SHARED"
 else
