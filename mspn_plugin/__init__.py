@@ -4,7 +4,7 @@ Importing the package registers its components in MMPose's registries (``custom_
 does this) and allow-lists the few safe classes that MMEngine checkpoints need under torch's
 weights-only loading.
 """
-from . import codecs, models, visualization  # noqa: F401  (imported to register the components)
+from . import codecs, datasets, engine, models, visualization  # noqa: F401  (imported to register the components)
 from .utils.weights_only import install_weights_only_loading
 from .version import __version__
 

@@ -2,26 +2,15 @@
 _base_ = ['../_base_/mspn_coco-256x192.py']
 
 input_size = (288, 384)
-codec = dict(
-    type='CoarseToFineHeatmap', input_size=input_size, target_kernels=(15, 11, 9, 7, 5), test_kernel_size=5)
-model = dict(backbone=dict(num_stages=4), head=dict(num_stages=4, decoder=codec))
+codec = dict(_base_.codec, input_size=input_size)
+model = dict(
+    backbone=dict(num_stages=4),
+    head=dict(num_stages=4, kernel_schedule=[[15, 11, 9, 7]] * 3 + [[11, 9, 7, 5]], decoder=codec))
 
-train_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='RandomHalfBody', min_total_keypoints=9, prob=0.3),
-    dict(type='RandomBBoxTransform', rotate_factor=45.0, scale_factor=(0.7, 1.35)),
-    dict(type='TopdownAffine', input_size=input_size),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs'),
-]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='TopdownAffine', input_size=input_size),
-    dict(type='PackPoseInputs'),
-]
+# the base pipelines with the new input size
+resized_steps = dict(TopdownAffine=dict(input_size=input_size), GenerateTarget=dict(encoder=codec))
+train_pipeline = [dict(step, **resized_steps.get(step['type'], {})) for step in _base_.train_pipeline]
+val_pipeline = [dict(step, **resized_steps.get(step['type'], {})) for step in _base_.val_pipeline]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader

@@ -1,0 +1,56 @@
+"""Turn a config and command-line choices into an MMEngine runner (what tools/train.py and test.py call)."""
+import os
+import os.path as osp
+
+import torch
+import torch.distributed as dist
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+__all__ = ['prepare_config', 'build_runner']
+
+
+def prepare_config(config: str, work_dir: str | None = None, cfg_options: dict | None = None,
+                   launcher: str = 'none', amp: bool = False) -> Config:
+    """Load ``config``, apply ``--cfg-options`` and the command-line choices.
+
+    ``work_dir`` defaults to ``work_dirs/<config name>``. With ``amp``: MMEngine's ``AmpOptimWrapper`` on a
+    GPU, :class:`CPUBFloat16OptimWrapper` without one. With a launcher on a machine without a GPU, the gloo
+    backend and a device-less ``MMDistributedDataParallel``.
+    """
+    if not osp.isfile(config):
+        raise FileNotFoundError(f'config {config} does not exist')
+    cfg = Config.fromfile(config)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join('work_dirs', osp.splitext(osp.basename(config))[0])
+    cfg.launcher = launcher
+    if amp:
+        if torch.cuda.is_available():
+            cfg.optim_wrapper.type = 'AmpOptimWrapper'
+            cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        else:
+            cfg.optim_wrapper.type = 'CPUBFloat16OptimWrapper'
+    if launcher != 'none' and not torch.cuda.is_available():
+        cfg.env_cfg = dict(cfg.get('env_cfg', {}), dist_cfg=dict(backend='gloo'))
+        cfg.model_wrapper_cfg = dict(type='MMDistributedDataParallel', device_ids=None,
+                                     broadcast_buffers=False, find_unused_parameters=False)
+    return cfg
+
+
+def build_runner(cfg: Config, resume: bool | str = False, load_from: str | None = None) -> Runner:
+    """A runner for ``cfg``; ``resume`` is True (latest checkpoint in the work dir) or a checkpoint path."""
+    if isinstance(resume, str):
+        cfg.resume, cfg.load_from = True, resume
+    elif resume:
+        cfg.resume = True
+    if load_from is not None:
+        if not osp.isfile(load_from):
+            raise FileNotFoundError(f'checkpoint {load_from} does not exist')
+        cfg.load_from = load_from
+    if cfg.launcher != 'none' and not torch.cuda.is_available() and not dist.is_initialized():
+        # MMEngine's own initialisation calls torch.cuda.set_device, which fails without a GPU.
+        dist.init_process_group(backend='gloo', rank=int(os.environ['RANK']),
+                                world_size=int(os.environ['WORLD_SIZE']))
+    return Runner.from_cfg(cfg)
+

@@ -1,0 +1,3 @@
+from .transforms import KeepVisibilityFlags, UniformScaleRotation, UpperLowerBodyCrop
+
+__all__ = ['KeepVisibilityFlags', 'UpperLowerBodyCrop', 'UniformScaleRotation']

@@ -1,0 +1,4 @@
+from .augmentation import UniformScaleRotation, UpperLowerBodyCrop
+from .visibility_flags import KeepVisibilityFlags
+
+__all__ = ['KeepVisibilityFlags', 'UpperLowerBodyCrop', 'UniformScaleRotation']

@@ -1,0 +1,87 @@
+import numpy as np
+import pytest
+
+from mspn_plugin.datasets.transforms import UniformScaleRotation, UpperLowerBodyCrop
+
+UPPER = list(range(0, 11))
+LOWER = list(range(11, 17))
+
+
+def person(labelled: int = 17) -> dict:
+    rng = np.random.default_rng(0)
+    keypoints = np.zeros((1, 17, 2), dtype=np.float32)
+    keypoints[0, :11] = rng.uniform([40, 10], [60, 50], size=(11, 2))   # upper body high in the image
+    keypoints[0, 11:] = rng.uniform([40, 60], [60, 100], size=(6, 2))   # lower body below
+    visible = np.zeros((1, 17), dtype=np.float32)
+    visible[0, :labelled] = 2.0
+    return dict(keypoints=keypoints, keypoints_visible=visible, upper_body_ids=UPPER, lower_body_ids=LOWER,
+                bbox_center=np.array([[50.0, 55.0]], np.float32), bbox_scale=np.array([[40.0, 110.0]], np.float32))
+
+
+def test_upper_and_lower_body_are_equally_likely():
+    np.random.seed(0)
+    crop = UpperLowerBodyCrop(prob=1.0)
+    upper = sum(crop(person())['bbox_center'][0, 1] < 55 for _ in range(4000))
+    assert abs(upper / 4000 - 0.5) < 0.03
+
+
+def test_crop_box_encloses_the_chosen_part():
+    np.random.seed(1)
+    results = UpperLowerBodyCrop(prob=1.0, extension=(0.0, 0.0))(person())
+    center, scale = results['bbox_center'][0], results['bbox_scale'][0]
+    points = results['keypoints'][0, UPPER if center[1] < 55 else LOWER]
+    np.testing.assert_allclose(center - scale / 2, points.min(0), atol=1e-4)
+    np.testing.assert_allclose(center + scale / 2, points.max(0), atol=1e-4)
+
+
+def test_extension_enlarges_the_tight_box_within_its_range():
+    np.random.seed(2)
+    tight = UpperLowerBodyCrop(prob=1.0, extension=(0.0, 0.0))
+    loose = UpperLowerBodyCrop(prob=1.0, extension=(0.6, 0.8))
+    for _ in range(50):
+        state = np.random.get_state()
+        small = tight(person())['bbox_scale'][0]
+        np.random.set_state(state)
+        large = loose(person())['bbox_scale'][0]
+        assert np.all(large >= small - 1e-5) and np.all(large <= small * [1.6, 1.8] + 1e-4)
+
+
+@pytest.mark.parametrize('labelled', [8, 5])
+def test_instances_with_eight_or_fewer_joints_are_left_alone(labelled):
+    results = UpperLowerBodyCrop(prob=1.0)(person(labelled))
+    np.testing.assert_array_equal(results['bbox_center'], [[50.0, 55.0]])
+
+
+def test_a_part_with_too_few_joints_falls_back_to_the_other():
+    np.random.seed(3)
+    sample = person()
+    sample['keypoints_visible'][0, 11:16] = 0  # one lower-body joint left
+    for _ in range(20):
+        assert UpperLowerBodyCrop(prob=1.0)(dict(sample))['bbox_center'][0, 1] < 55
+
+
+def test_probability_zero_never_crops():
+    results = UpperLowerBodyCrop(prob=0.0)(person())
+    np.testing.assert_array_equal(results['bbox_scale'], [[40.0, 110.0]])
+
+
+def test_scale_and_rotation_are_uniform_in_their_ranges():
+    np.random.seed(0)
+    transform = UniformScaleRotation(scale_range=(0.7, 1.35), max_rotation=45.0, rotate_prob=0.5)
+    scales, angles = [], []
+    for _ in range(4000):
+        results = transform(dict(bbox_scale=np.array([[100.0, 100.0]], np.float32)))
+        scales.append(results['bbox_scale'][0, 0] / 100)
+        angles.append(results['bbox_rotation'][0])
+    scales, angles = np.array(scales), np.array(angles)
+    assert 0.7 <= scales.min() < 0.72 and 1.33 < scales.max() <= 1.35
+    assert abs(np.mean(scales < (0.7 + 1.35) / 2) - 0.5) < 0.03  # uniform, not centred like a normal
+    rotated = angles[angles != 0]
+    assert abs(len(rotated) / 4000 - 0.5) < 0.03
+    assert -45 <= rotated.min() < -43 and 43 < rotated.max() <= 45
+    assert abs(np.mean(np.abs(rotated) > 22.5) - 0.5) < 0.04
+
+
+def test_invalid_scale_range():
+    with pytest.raises(ValueError):
+        UniformScaleRotation(scale_range=(1.2, 0.8))

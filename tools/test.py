@@ -1,0 +1,26 @@
+"""Evaluate a checkpoint on a config's test set with MMEngine's runner (flip test as the config says).
+
+Usage:
+    python tools/test.py CONFIG CHECKPOINT [--work-dir D] [--cfg-options KEY=VALUE ...]
+"""
+from common_args import runner_parser
+
+from mspn_plugin.apis import build_runner, prepare_config
+
+EXAMPLES = '''examples:
+  python tools/test.py configs/sample/mspn_sample.py work_dirs/mspn_sample/iter_300.pth
+  python tools/test.py CONFIG CKPT --cfg-options test_dataloader.dataset.bbox_file=None   # ground-truth boxes
+  python tools/test.py CONFIG CKPT --cfg-options test_evaluator.nms_mode=none            # no OKS-NMS
+'''
+
+
+def main() -> None:
+    parser = runner_parser('Test a pose model.', EXAMPLES)
+    parser.add_argument('checkpoint', help='checkpoint file')
+    args = parser.parse_args()
+    cfg = prepare_config(args.config, args.work_dir, args.cfg_options, args.launcher)
+    build_runner(cfg, load_from=args.checkpoint).test()
+
+
+if __name__ == '__main__':
+    main()

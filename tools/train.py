@@ -1,0 +1,29 @@
+"""Train a model from a config with MMEngine's runner.
+
+Usage:
+    python tools/train.py CONFIG [--work-dir D] [--resume [CKPT]] [--amp] [--cfg-options KEY=VALUE ...]
+"""
+from common_args import runner_parser
+
+from mspn_plugin.apis import build_runner, prepare_config
+
+EXAMPLES = '''examples:
+  python tools/train.py configs/sample/mspn_sample.py
+  python tools/train.py configs/coco/mspn_2xres50_coco-256x192.py --amp --cfg-options train_dataloader.batch_size=16
+  python tools/train.py configs/sample/mspn_sample.py --resume            # latest checkpoint in the work dir
+'''
+
+
+def main() -> None:
+    parser = runner_parser('Train a pose model.', EXAMPLES)
+    parser.add_argument('--resume', nargs='?', const=True, default=False, metavar='CKPT',
+                        help='resume from CKPT, or from the latest checkpoint in the work dir if none is given')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision (float16 on a GPU, bfloat16 autocast on CPU)')
+    args = parser.parse_args()
+    cfg = prepare_config(args.config, args.work_dir, args.cfg_options, args.launcher, args.amp)
+    build_runner(cfg, resume=args.resume).train()
+
+
+if __name__ == '__main__':
+    main()
