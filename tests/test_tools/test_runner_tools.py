@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from mspn_plugin.utils.weights_only import load_checkpoint_weights_only
+
 ROOT = Path(__file__).resolve().parents[2]
 TINY = 'tests/data/configs/mspn_tiny_coco.py'
 VENV_BIN = Path(sys.executable).parent
@@ -28,7 +30,7 @@ def train(work_dir: Path, *extra: str) -> str:
 
 
 def weights(path: Path) -> dict:
-    return torch.load(path, map_location='cpu', weights_only=True)['state_dict']
+    return load_checkpoint_weights_only(str(path), map_location='cpu')['state_dict']
 
 
 def coco_ap(output: str) -> float:
@@ -74,9 +76,9 @@ def test_amp_trains(tmp_path):
 
 
 def test_two_process_training_ends_with_identical_parameters(tmp_path):
-    run('bash', 'tools/dist_train.sh', TINY, '2', '--work-dir', tmp_path, '--cfg-options', 'train_cfg.max_iters=2',
-        "custom_imports.imports=['mspn_plugin','mspn_plugin.testing.hooks']",
-        "custom_hooks=[dict(type='SaveRankParametersHook')]", env={'PORT': '29611', 'PYTHON': sys.executable})
+    run('bash', 'tools/dist_train.sh', 'tests/data/configs/mspn_tiny_coco_rank_params.py', '2',
+        '--work-dir', tmp_path, '--cfg-options', 'train_cfg.max_iters=2',
+        env={'PORT': '29611', 'PYTHON': sys.executable})
     rank0, rank1 = (torch.load(tmp_path / f'params_rank{r}.pth', weights_only=True) for r in (0, 1))
     saved = weights(tmp_path / 'iter_2.pth')
     assert rank0.keys() == rank1.keys() and len(rank0) > 100

@@ -147,7 +147,8 @@ class MSPNHeatmapHead(BaseHead):
 
     def loss(self, feats, batch_data_samples: OptSampleList, train_cfg: OptConfigType = None) -> dict:
         """Coarse-to-fine losses of every stage and scale, plus ``acc_pose`` of the final output."""
-        preds = self.forward(feats)
+        # losses in float32 also under mixed precision (targets reach 255, squared errors overflow float16)
+        preds = [[pred.float() for pred in stage] for stage in self.forward(feats)]
         batch, keypoints, height, width = preds[-1][-1].shape
         targets = torch.stack([d.gt_fields.heatmaps for d in batch_data_samples])
         targets = targets.view(batch, -1, keypoints, *targets.shape[-2:])
