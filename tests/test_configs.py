@@ -71,3 +71,24 @@ def test_config_forward_pass_at_its_input_size(path):
     assert torch.isfinite(heatmaps).all()
     if path.endswith('384x288.py'):
         assert heatmaps.shape[-2:] == (96, 72)
+
+
+def test_mpii_config_pipeline_trains_and_predicts_on_the_mpii_samples():
+    from mmengine.dataset import pseudo_collate
+    from mmpose.registry import DATASETS
+
+    cfg = load('configs/mpii/mspn_4xres50_mpii-256x256.py')
+    samples = dict(data_root=str(ROOT / 'tests/data/mpii'), ann_file='test_mpii.json', data_prefix=dict(img=''))
+    cfg.train_dataloader.dataset.update(samples)
+    cfg.val_dataloader.dataset.update(samples, headbox_file=None)
+    cfg.model.backbone.update(num_stages=1, depth=18)
+    cfg.model.head.update(num_stages=1, kernel_schedule=[[11, 9, 7, 5]])
+    model = MODELS.build(cfg.model)
+    train_set = DATASETS.build(cfg.train_dataloader.dataset)
+    data = model.data_preprocessor(pseudo_collate([train_set[i] for i in range(2)]), training=True)
+    losses = model(**data, mode='loss')
+    assert torch.isfinite(losses['loss_stage1']) and losses['loss_stage1'] > 0
+    model.eval()
+    val_set = DATASETS.build(cfg.val_dataloader.dataset)
+    preds = model.test_step(pseudo_collate([val_set[0]]))
+    assert preds[0].pred_instances.keypoints.shape == (1, 16, 2)
