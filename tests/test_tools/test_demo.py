@@ -19,10 +19,12 @@ def test_demo_trains_to_ap_09_and_leaves_its_outputs(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     gt_ap = float(re.search(r'ground-truth boxes: ([0-9.]+)', result.stdout)[1])
     det_ap = float(re.search(r'bundled detections:  ([0-9.]+)', result.stdout)[1])
+    infer_ap = float(re.search(r'inference predictions.json: +([0-9.]+)', result.stdout)[1])
     print(f'demo: AP {gt_ap:.3f} (ground-truth boxes), {det_ap:.3f} (detections), {time.monotonic() - start:.0f} s')
     assert gt_ap >= 0.9
     assert det_ap > 0.5
+    assert abs(infer_ap - det_ap) <= 0.01  # tools/infer.py's code path scores as tools/test.py does
     assert (tmp_path / 'iter_500.pth').exists()
     assert list(tmp_path.glob('*/vis_data/scalars.json'))
-    drawings = sorted(p.name for p in (tmp_path / 'vis').iterdir())
+    drawings = sorted(p.name for p in (tmp_path / 'inference/vis').iterdir())
     assert drawings == sorted(p.name for p in (ROOT / 'tests/data/coco').glob('*.jpg'))

@@ -1,0 +1,224 @@
+"""Top-down inference: person boxes (an MMDetection detector or a COCO-results file) in, poses out.
+
+Shape legend: N people in an image, K keypoints; boxes are (N, 5) rows of x1, y1, x2, y2, score in image pixels.
+"""
+import json
+import logging
+import os
+import os.path as osp
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import torch
+from mmengine.dataset import Compose, pseudo_collate
+from mmengine.logging import print_log
+from mmpose.apis import init_model
+from mmpose.evaluation.functional import oks_nms
+from mmpose.structures import PoseDataSample
+
+from ..utils.weights_only import load_checkpoint_weights_only
+
+
+class ImageReadError(RuntimeError):
+    """An input image is missing, empty or cannot be decoded."""
+
+
+def read_image(path: str) -> np.ndarray:
+    """Read an image as 8-bit BGR (grayscale, alpha and 16-bit files are converted), or raise
+    :class:`ImageReadError` naming the file and the reason."""
+    if not osp.isfile(path):
+        raise ImageReadError(f'{path}: file not found')
+    data = np.fromfile(path, dtype=np.uint8)
+    if data.size == 0:
+        raise ImageReadError(f'{path}: empty file')
+    image = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    if image is None:
+        raise ImageReadError(f'{path}: cannot be decoded as an image (corrupt or unsupported format)')
+    return image
+
+
+def valid_boxes(boxes: np.ndarray, image_shape: tuple[int, ...], where: str) -> np.ndarray:
+    """Drop, with a warning, boxes with NaN/inf values, under one pixel wide or high, or outside the image."""
+    boxes = np.asarray(boxes, dtype=np.float32).reshape(-1, 5)
+    height, width = image_shape[:2]
+    finite = np.isfinite(boxes).all(axis=1)
+    safe = np.where(finite[:, None], boxes, 0)
+    sized = (safe[:, 2] - safe[:, 0] >= 1) & (safe[:, 3] - safe[:, 1] >= 1)
+    inside = (safe[:, 2] > 0) & (safe[:, 3] > 0) & (safe[:, 0] < width) & (safe[:, 1] < height)
+    keep = finite & sized & inside
+    for reason, bad in (('NaN or inf values', ~finite), ('under one pixel wide or high', finite & ~sized),
+                        ('outside the image', finite & sized & ~inside)):
+        if bad.any():
+            print_log(f'{where}: dropped {int(bad.sum())} box(es) with {reason}', logger='current',
+                      level=logging.WARNING)
+    return boxes[keep]
+
+
+class PersonDetector:
+    """Person boxes from an MMDetection 3.x detector (its own NMS), filtered by class and score."""
+
+    def __init__(self, config: str, checkpoint: str, device: str = 'cpu', score_thr: float = 0.3,
+                 category_id: int = 0, cfg_options: dict | None = None) -> None:
+        from mmdet.apis import init_detector
+        from mmdet.utils import register_all_modules
+
+        if not osp.isfile(checkpoint):
+            raise FileNotFoundError(f'detector checkpoint {checkpoint} does not exist')
+        register_all_modules(init_default_scope=False)
+        self.model = init_detector(config, checkpoint, device=device, cfg_options=cfg_options)
+        self.score_thr = score_thr
+        self.category_id = category_id
+
+    def __call__(self, image: np.ndarray, name: str) -> np.ndarray:
+        from mmdet.apis import inference_detector
+
+        preds = inference_detector(self.model, image).pred_instances.cpu().numpy()
+        keep = (preds.labels == self.category_id) & (preds.scores >= self.score_thr)
+        return np.concatenate([preds.bboxes[keep], preds.scores[keep, None]], axis=1).astype(np.float32)
+
+
+class DetectionFile:
+    """Person boxes from a COCO-results json (``bbox`` as x, y, w, h and ``score``).
+
+    A detection is matched to an image by its ``file_name`` when it has one, else by ``image_id``: through
+    ``images_json`` (a COCO json whose ``images`` map ids to file names) or, for COCO-style names such as
+    ``000000000785.jpg``, the number in the name.
+    """
+
+    def __init__(self, path: str, images_json: str | None = None, score_thr: float = 0.3,
+                 category_id: int = 1) -> None:
+        detections = _load_json(path)
+        if not isinstance(detections, list):
+            raise ValueError(f'{path}: expected a list of detections (COCO results format)')
+        self.path = path
+        self.by_name: dict[str, list] = defaultdict(list)
+        self.by_id: dict[int, list] = defaultdict(list)
+        for det in detections:
+            if det.get('category_id', category_id) != category_id or float(det.get('score', 1.0)) < score_thr:
+                continue
+            x, y, w, h = det['bbox']
+            row = [x, y, x + w, y + h, float(det.get('score', 1.0))]
+            if 'file_name' in det:
+                self.by_name[osp.basename(det['file_name'])].append(row)
+            else:
+                self.by_id[int(det['image_id'])].append(row)
+        self.name_to_id = {}
+        if images_json:
+            self.name_to_id = {osp.basename(img['file_name']): int(img['id'])
+                               for img in _load_json(images_json)['images']}
+
+    def image_id(self, name: str) -> int | None:
+        """The COCO image id of file ``name``, when it can be known."""
+        if name in self.name_to_id:
+            return self.name_to_id[name]
+        return coco_style_id(name)
+
+    def __call__(self, image: np.ndarray, name: str) -> np.ndarray:
+        rows = self.by_name.get(name)
+        if rows is None:
+            image_id = self.image_id(name)
+            rows = self.by_id.get(image_id, []) if image_id is not None else []
+        return np.asarray(rows, dtype=np.float32).reshape(-1, 5)
+
+
+def coco_style_id(name: str) -> int | None:
+    """12-digit COCO file names carry their image id (``000000000785.jpg`` -> 785)."""
+    match = re.fullmatch(r'(\d+)', osp.splitext(name)[0])
+    return int(match[1]) if match else None
+
+
+def _load_json(path: str):
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path} does not exist')
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except json.JSONDecodeError as error:
+        raise ValueError(f'{path}: malformed json ({error})') from error
+
+
+@dataclass
+class ImagePoses:
+    """Poses found in one image: keypoints (N, K, 2) and keypoint_scores (N, K) in image pixels, boxes (N, 5),
+    pose scores (N,) = box score x mean keypoint score, and MMPose data samples (for drawing)."""
+
+    keypoints: np.ndarray
+    keypoint_scores: np.ndarray
+    boxes: np.ndarray
+    scores: np.ndarray
+    data_samples: list[PoseDataSample] = field(default_factory=list, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    def to_coco_results(self, **image_ref) -> list[dict]:
+        """COCO keypoint results (x, y, score triples; bbox as x, y, w, h), tagged with ``image_ref``."""
+        results = []
+        for kpts, kpt_scores, box, score in zip(self.keypoints, self.keypoint_scores, self.boxes, self.scores,
+                                                strict=True):
+            triples = np.concatenate([kpts, kpt_scores[:, None]], axis=1)
+            x1, y1, x2, y2 = (float(v) for v in box[:4])
+            results.append(dict(image_ref, category_id=1, keypoints=triples.ravel().tolist(), score=float(score),
+                                bbox=[x1, y1, x2 - x1, y2 - y1]))
+        return results
+
+
+class TopdownPoseEstimation:
+    """An MSPN (or any MMPose top-down) model applied to the person boxes of an image, all boxes in one batch.
+
+    Args:
+        config: pose config file.
+        checkpoint: pose checkpoint; required (a model with random weights is never used silently).
+        device: ``'cpu'``, ``'cuda:0'``, ...; default: the GPU when there is one.
+        flip: flip test (averaging with the mirrored image's heatmaps).
+        oks_nms_thr: OKS-NMS threshold over an image's poses, as MMPose's ``CocoMetric`` does; None: off.
+        keypoint_score_thr: keypoints averaged into the pose score (``CocoMetric``'s rescoring rule).
+    """
+
+    def __init__(self, config: str, checkpoint: str, device: str | None = None, flip: bool = True,
+                 oks_nms_thr: float | None = 0.9, keypoint_score_thr: float = 0.2) -> None:
+        if not osp.isfile(checkpoint):
+            raise FileNotFoundError(f'pose checkpoint {checkpoint} does not exist')
+        load_checkpoint_weights_only(checkpoint, map_location='cpu')  # refuse unsafe files before MMPose reads them
+        self.device = device or ('cuda:0' if torch.cuda.is_available() else 'cpu')
+        self.model = init_model(config, checkpoint, device=self.device,
+                                cfg_options={'model.test_cfg.flip_test': flip})
+        self.pipeline = Compose(self.model.cfg.test_dataloader.dataset.pipeline)
+        self.oks_nms_thr = oks_nms_thr
+        self.keypoint_score_thr = keypoint_score_thr
+        self.sigmas = self.model.dataset_meta.get('sigmas')
+
+    @torch.no_grad()
+    def __call__(self, image: np.ndarray, boxes: np.ndarray) -> ImagePoses:
+        """Poses for ``image`` (BGR, H x W x 3) in the given ``boxes`` (N, 5)."""
+        num_keypoints = self.model.dataset_meta['num_keypoints']
+        if len(boxes) == 0:
+            return ImagePoses(np.zeros((0, num_keypoints, 2), np.float32), np.zeros((0, num_keypoints), np.float32),
+                              np.zeros((0, 5), np.float32), np.zeros(0, np.float32))
+        items = [self.pipeline(dict(img=image, bbox=box[None, :4], bbox_score=box[4:5], **self.model.dataset_meta))
+                 for box in boxes]
+        samples = self.model.test_step(pseudo_collate(items))
+        keypoints = np.concatenate([s.pred_instances.keypoints for s in samples]).astype(np.float32)
+        keypoint_scores = np.concatenate([s.pred_instances.keypoint_scores for s in samples]).astype(np.float32)
+        counted = keypoint_scores > self.keypoint_score_thr
+        mean_scores = (keypoint_scores * counted).sum(1) / np.maximum(counted.sum(1), 1)
+        scores = boxes[:, 4] * mean_scores
+        keep = np.arange(len(boxes))
+        if self.oks_nms_thr is not None and len(boxes) > 1:
+            areas = [float(np.prod(s.gt_instances.bbox_scales[0])) for s in samples]
+            pose_db = [dict(keypoints=np.concatenate([k, s[:, None]], axis=1), score=float(p), area=a)
+                       for k, s, p, a in zip(keypoints, keypoint_scores, scores, areas, strict=True)]
+            keep = np.asarray(sorted(oks_nms(pose_db, self.oks_nms_thr, self.sigmas)), dtype=np.int64)
+        return ImagePoses(keypoints[keep], keypoint_scores[keep], boxes[keep], scores[keep],
+                          [samples[i] for i in keep])
+
+
+def atomic_write_json(data, path: str) -> None:
+    """Write json to ``path`` through a temporary file and a rename, so a crash never leaves half a file."""
+    tmp = f'{path}.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(data, f)
+    os.replace(tmp, path)

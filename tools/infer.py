@@ -1,0 +1,70 @@
+"""Top-down pose estimation on an image, a folder of images or a video.
+
+Person boxes come from an MMDetection detector (--det-config/--det-checkpoint) or from a COCO-results json of
+detections (--bboxes). Writes OUT_DIR/predictions.json (COCO keypoint results) and drawings under OUT_DIR/vis/.
+
+Usage:
+    python tools/infer.py POSE_CONFIG POSE_CHECKPOINT INPUT --out-dir DIR \
+        (--bboxes FILE | --det-config C --det-checkpoint K)
+"""
+import argparse
+import json
+import sys
+
+from mspn_plugin.apis import DetectionFile, PersonDetector, TopdownPoseEstimation, run_topdown_inference
+
+EXAMPLES = '''examples:
+  python tools/infer.py configs/sample/mspn_sample.py work_dirs/demo/iter_500.pth tests/data/coco --out-dir out \\
+      --bboxes tests/data/coco/test_coco_det_AP_H_56.json
+  python tools/infer.py POSE_CFG POSE_CKPT video.mp4 --out-dir out \\
+      --det-config configs/detectors/rtmdet_tiny_person.py --det-checkpoint rtmdet_tiny.pth
+'''
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('pose_config')
+    parser.add_argument('pose_checkpoint')
+    parser.add_argument('input', help='an image, a folder of images or a video')
+    parser.add_argument('--out-dir', required=True)
+    boxes = parser.add_mutually_exclusive_group(required=True)
+    boxes.add_argument('--bboxes', help='COCO-results json of person detections')
+    boxes.add_argument('--det-config', help='MMDetection 3.x detector config')
+    parser.add_argument('--det-checkpoint', help='detector checkpoint (with --det-config)')
+    parser.add_argument('--det-score-thr', type=float, default=0.3, help='minimum person box score')
+    parser.add_argument('--det-cat-id', type=int, default=None,
+                        help='person class: detector label (default 0) or json category_id (default 1)')
+    parser.add_argument('--images-json', help='COCO json whose images map the detections\' image_id to file names')
+    parser.add_argument('--no-flip', action='store_true', help='disable the flip test')
+    parser.add_argument('--no-oks-nms', action='store_true', help='keep overlapping poses (no OKS-NMS)')
+    parser.add_argument('--no-vis', action='store_true', help='do not draw')
+    parser.add_argument('--device', default=None, help='default: the GPU when there is one, else the CPU')
+    args = parser.parse_args()
+    if args.det_config and not args.det_checkpoint:
+        parser.error('--det-config needs --det-checkpoint (a detector with random weights is never used)')
+    return args
+
+
+def main() -> int:
+    args = parse_args()
+    try:
+        estimator = TopdownPoseEstimation(args.pose_config, args.pose_checkpoint, args.device, flip=not args.no_flip,
+                                          oks_nms_thr=None if args.no_oks_nms else 0.9)
+        if args.bboxes:
+            boxes = DetectionFile(args.bboxes, args.images_json, args.det_score_thr,
+                                  1 if args.det_cat_id is None else args.det_cat_id)
+        else:
+            boxes = PersonDetector(args.det_config, args.det_checkpoint, estimator.device, args.det_score_thr,
+                                   0 if args.det_cat_id is None else args.det_cat_id)
+        summary = run_topdown_inference(estimator, boxes, args.input, args.out_dir, draw=not args.no_vis)
+    except (FileNotFoundError, ValueError) as error:
+        print(f'error: {error}', file=sys.stderr)
+        return 1
+    print(json.dumps(summary, indent=1))
+    print(f'predictions: {args.out_dir}/predictions.json')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
