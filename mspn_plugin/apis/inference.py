@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.logging import print_log
+from mmengine.registry import DefaultScope
 from mmpose.apis import init_model
 from mmpose.evaluation.functional import oks_nms
 from mmpose.structures import PoseDataSample
@@ -68,14 +69,17 @@ class PersonDetector:
         if not osp.isfile(checkpoint):
             raise FileNotFoundError(f'detector checkpoint {checkpoint} does not exist')
         register_all_modules(init_default_scope=False)
-        self.model = init_detector(config, checkpoint, device=device, cfg_options=cfg_options)
+        with DefaultScope.overwrite_default_scope('mmdet'):
+            self.model = init_detector(config, checkpoint, device=device, cfg_options=cfg_options)
         self.score_thr = score_thr
         self.category_id = category_id
 
     def __call__(self, image: np.ndarray, name: str) -> np.ndarray:
         from mmdet.apis import inference_detector
 
-        preds = inference_detector(self.model, image).pred_instances.cpu().numpy()
+        # the detector's pipeline is built from MMDetection's registries, whatever scope the caller is in
+        with DefaultScope.overwrite_default_scope('mmdet'):
+            preds = inference_detector(self.model, image).pred_instances.cpu().numpy()
         keep = (preds.labels == self.category_id) & (preds.scores >= self.score_thr)
         return np.concatenate([preds.bboxes[keep], preds.scores[keep, None]], axis=1).astype(np.float32)
 
@@ -184,9 +188,10 @@ class TopdownPoseEstimation:
             raise FileNotFoundError(f'pose checkpoint {checkpoint} does not exist')
         load_checkpoint_weights_only(checkpoint, map_location='cpu')  # refuse unsafe files before MMPose reads them
         self.device = device or ('cuda:0' if torch.cuda.is_available() else 'cpu')
-        self.model = init_model(config, checkpoint, device=self.device,
-                                cfg_options={'model.test_cfg.flip_test': flip})
-        self.pipeline = Compose(self.model.cfg.test_dataloader.dataset.pipeline)
+        with DefaultScope.overwrite_default_scope('mmpose'):
+            self.model = init_model(config, checkpoint, device=self.device,
+                                    cfg_options={'model.test_cfg.flip_test': flip})
+            self.pipeline = Compose(self.model.cfg.test_dataloader.dataset.pipeline)
         self.oks_nms_thr = oks_nms_thr
         self.keypoint_score_thr = keypoint_score_thr
         self.sigmas = self.model.dataset_meta.get('sigmas')
