@@ -7,6 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from mmengine.logging import print_log
+from mmengine.registry import DefaultScope
 from mmpose.registry import VISUALIZERS
 from mmpose.structures import merge_data_samples
 from tqdm import tqdm
@@ -74,8 +75,9 @@ class Drawer:
     """Skeletons drawn with the pose model's visualiser, written as images or as one video."""
 
     def __init__(self, estimator: TopdownPoseEstimation, out_dir: Path, video_from: str | None) -> None:
-        self.visualizer = VISUALIZERS.build(dict(type='Numpy2PoseLocalVisualizer', name=f'infer_{id(self)}',
-                                                 radius=3, line_width=2))
+        with DefaultScope.overwrite_default_scope('mmpose'):  # a detector may have left MMDetection's scope on
+            self.visualizer = VISUALIZERS.build(dict(type='Numpy2PoseLocalVisualizer', name=f'infer_{id(self)}',
+                                                     radius=3, line_width=2))
         self.visualizer.set_dataset_meta(estimator.model.dataset_meta)
         self.out_dir = out_dir
         self.out_dir.mkdir(parents=True, exist_ok=True)
