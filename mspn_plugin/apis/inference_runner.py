@@ -113,8 +113,8 @@ def run_topdown_inference(estimator: TopdownPoseEstimation, boxes: BoxSource, in
     """Estimate poses in ``inputs`` (image, folder or video) and write ``out_dir/predictions.json`` (COCO keypoint
     results with ``file_name`` and, when known, ``image_id``) and drawings under ``out_dir/vis/``.
 
-    Unreadable images are reported and skipped; images without a person contribute no results.
-    Returns a summary: images processed, poses found, skipped files with reasons.
+    Unreadable images are reported and skipped; images without a person are reported and contribute no results.
+    Returns a summary: images processed, poses found, images without people, skipped files with reasons.
     """
     if not osp.exists(inputs):
         raise FileNotFoundError(f'input {inputs} does not exist')
@@ -127,7 +127,7 @@ def run_topdown_inference(estimator: TopdownPoseEstimation, boxes: BoxSource, in
         files = list_images(inputs)
         total, frames = len(files), iter_images(files)
     drawer = Drawer(estimator, out / 'vis', inputs if video else None) if draw else None
-    results, skipped, processed = [], {}, 0
+    results, skipped, without_people, processed = [], {}, [], 0
     try:
         for name, image in tqdm(frames, total=total, desc='pose estimation', unit='frame' if video else 'image',
                                 disable=not progress):
@@ -142,13 +142,16 @@ def run_topdown_inference(estimator: TopdownPoseEstimation, boxes: BoxSource, in
                 image_ref['image_id'] = image_id
             results.extend(poses.to_coco_results(**image_ref))
             processed += 1
+            if not len(poses):
+                without_people.append(name)
+                print_log(f'{name}: no person found', logger='current', level=logging.INFO)
             if drawer is not None:
                 drawer(name, image, poses)
     finally:
         if drawer is not None:
             drawer.close()
         atomic_write_json(results, str(out / 'predictions.json'))
-    summary = dict(processed=processed, poses=len(results), skipped=skipped)
+    summary = dict(processed=processed, poses=len(results), without_people=without_people, skipped=skipped)
     if skipped:
         atomic_write_json(skipped, str(out / 'skipped.json'))
     return summary

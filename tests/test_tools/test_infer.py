@@ -86,7 +86,7 @@ def test_folder_with_a_corrupt_file_and_a_person_free_image(checkpoint, tmp_path
     summary = run_topdown_inference(estimator, DetectionFile(str(DETECTIONS)), str(folder), str(tmp_path / 'out'),
                                     progress=False)
     assert set(summary['skipped']) == {'broken.jpg'} and 'cannot be decoded' in summary['skipped']['broken.jpg']
-    assert summary['processed'] == 5
+    assert summary['processed'] == 5 and summary['without_people'] == ['no_person.png']
     predictions = json.loads((tmp_path / 'out/predictions.json').read_text())
     assert predictions and not [p for p in predictions if p['file_name'] == 'no_person.png']
     assert json.loads((tmp_path / 'out/skipped.json').read_text()) == summary['skipped']
