@@ -20,8 +20,6 @@ from mmpose.apis import init_model
 from mmpose.evaluation.functional import oks_nms
 from mmpose.structures import PoseDataSample
 
-from ..utils.weights_only import load_checkpoint_weights_only
-
 
 class ImageReadError(RuntimeError):
     """An input image is missing, empty or cannot be decoded."""
@@ -186,7 +184,6 @@ class TopdownPoseEstimation:
                  oks_nms_thr: float | None = 0.9, keypoint_score_thr: float = 0.2) -> None:
         if not osp.isfile(checkpoint):
             raise FileNotFoundError(f'pose checkpoint {checkpoint} does not exist')
-        load_checkpoint_weights_only(checkpoint, map_location='cpu')  # refuse unsafe files before MMPose reads them
         self.device = device or ('cuda:0' if torch.cuda.is_available() else 'cpu')
         with DefaultScope.overwrite_default_scope('mmpose'):
             self.model = init_model(config, checkpoint, device=self.device,
