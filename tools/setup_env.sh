@@ -77,6 +77,9 @@ build_shared_env() {
   run_step "building xtcocotools against numpy 2 (requirements/source.txt)"
   pip_shared --no-build-isolation --no-binary xtcocotools -r "$REQ/source.txt"
 
+  run_step "installing ONNX export tools (requirements/export.txt)"
+  pip_shared -r "$REQ/export.txt"
+
   run_step "installing test tools (requirements/tests.txt)"
   pip_shared -r "$REQ/tests.txt"
 
@@ -84,7 +87,7 @@ build_shared_env() {
   "$SPY" - <<'PY'
 import torch
 import mmcv.ops
-import mmdet, mmpose, xtcocotools.mask, pycocotools.mask, torchvision  # noqa: F401
+import mmdet, mmpose, xtcocotools.mask, pycocotools.mask, torchvision, onnx, onnxruntime  # noqa: F401
 boxes = torch.tensor([[0., 0., 10., 10.], [1., 1., 10., 10.]])
 _, keep = mmcv.ops.nms(boxes, torch.tensor([0.9, 0.8]), 0.5)
 assert keep.tolist() == [0], keep
