@@ -82,7 +82,7 @@ def test_mpii_config_pipeline_trains_and_predicts_on_the_mpii_samples():
     samples = dict(data_root=str(ROOT / 'tests/data/mpii'), ann_file='test_mpii.json', data_prefix=dict(img=''))
     cfg.train_dataloader.dataset.update(samples)
     cfg.val_dataloader.dataset.update(samples, headbox_file=None)
-    cfg.model.backbone.update(num_stages=1, depth=18)
+    cfg.model.backbone.update(num_stages=1, down_unit=dict(type='ResNet', depth=18))
     cfg.model.head.update(num_stages=1, kernel_schedule=[[11, 9, 7, 5]])
     model = MODELS.build(cfg.model)
     train_set = DATASETS.build(cfg.train_dataloader.dataset)

@@ -23,7 +23,7 @@ model = dict(
     backbone=dict(
         type='MSPNBackbone',
         num_stages=2,
-        depth=50,
+        down_unit=dict(type='ResNet', depth=50),  # any 4-scale backbone's layers, or XceptionDownUnit
         cross_stage_aggregation=True,  # section 3.2; False for the Table 4 ablation
         norm_cfg=dict(type='BN')),
     head=dict(

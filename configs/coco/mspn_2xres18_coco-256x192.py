@@ -2,5 +2,5 @@
 _base_ = ['../_base_/mspn_coco-256x192.py']
 
 model = dict(
-    backbone=dict(num_stages=2, depth=18),
+    backbone=dict(num_stages=2, down_unit=dict(type='ResNet', depth=18)),
     head=dict(num_stages=2, kernel_schedule=[[15, 11, 9, 7], [11, 9, 7, 5]]))

@@ -8,7 +8,7 @@ _base_ = ['../_base_/mspn_coco-256x192.py']
 input_size = (96, 128)
 codec = dict(_base_.codec, input_size=input_size)
 model = dict(
-    backbone=dict(num_stages=2, depth=18, up_channels=128),
+    backbone=dict(num_stages=2, down_unit=dict(type='ResNet', depth=18), up_channels=128),
     head=dict(num_stages=2, in_channels=128, kernel_schedule=[[15, 11, 9, 7], [11, 9, 7, 5]], decoder=codec))
 
 max_iters = 500

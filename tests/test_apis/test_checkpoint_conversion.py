@@ -42,7 +42,7 @@ def mmpose_model(num_stages: int) -> Wrapper:
 
 def our_model(num_stages: int) -> Wrapper:
     codec = dict(type='CoarseToFineHeatmap', input_size=(WIDTH, HEIGHT))
-    return Wrapper(MSPNBackbone(num_stages=num_stages, depth=50),
+    return Wrapper(MSPNBackbone(num_stages=num_stages),
                    MSPNHeatmapHead(num_stages=num_stages, out_channels=17, decoder=codec)).eval()
 
 

@@ -10,50 +10,17 @@ from collections.abc import Sequence
 
 import torch.nn as nn
 from mmcv.cnn import ConvModule
+from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
+from mmengine.runner.checkpoint import CheckpointLoader
 from mmpose.models.backbones.base_backbone import BaseBackbone
-from mmpose.models.backbones.resnet import ResLayer, ResNet, get_expansion
 from mmpose.registry import MODELS
 from mmpose.utils.typing import ConfigType, OptMultiConfig
 from torch import Tensor
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from ..necks.globalnet_neck import GlobalNetNeck
-
-
-class ResNetDownUnit(BaseModule):
-    """ResNet layers 1-4 as an MSPN down unit; every block receives ``norm_cfg``.
-
-    Shapes: in (B, in_channels, H/4, W/4); out a list of 4 maps (B, C_i, H/2^(i+2), W/2^(i+2)), finest
-    first, with C_i = base_channels * 2^i * expansion (e.g. 256..2048 for ResNet-50, 64..512 for ResNet-18).
-    ``additions`` (same shapes as the output) are added after each layer: the cross-stage aggregation.
-    """
-
-    def __init__(self, depth: int, in_channels: int, base_channels: int = 64,
-                 norm_cfg: ConfigType | None = None, with_cp: bool = False) -> None:
-        super().__init__()
-        if depth not in ResNet.arch_settings:
-            raise KeyError(f'ResNet depth must be one of {sorted(ResNet.arch_settings)}, got {depth}')
-        block, blocks_per_layer = ResNet.arch_settings[depth]
-        expansion = get_expansion(block)
-        self.out_channels: list[int] = []
-        layers = []
-        for i, num_blocks in enumerate(blocks_per_layer):
-            out_channels = base_channels * 2**i * expansion
-            layers.append(ResLayer(block, num_blocks, in_channels, out_channels, stride=1 if i == 0 else 2,
-                                   norm_cfg=norm_cfg or dict(type='BN'), with_cp=with_cp))
-            self.out_channels.append(out_channels)
-            in_channels = out_channels
-        self.layers = nn.ModuleList(layers)
-
-    def forward(self, x: Tensor, additions: Sequence[Tensor] | None = None) -> list[Tensor]:
-        outs = []
-        for i, layer in enumerate(self.layers):
-            x = layer(x)
-            if additions is not None:
-                x = x + additions[i]
-            outs.append(x)
-        return outs
+from .down_units import build_down_unit
 
 
 class CrossStageAggregation(BaseModule):
@@ -74,6 +41,10 @@ class CrossStageAggregation(BaseModule):
                 for i in range(len(prev_down))]
 
 
+DEFAULT_INIT = (dict(type='Kaiming', layer=['Conv2d']),
+                dict(type='Constant', val=1, layer=['_BatchNorm', 'GroupNorm']))
+
+
 class MSPNStage(BaseModule):
     """One single-stage module: (transition) -> down unit (+ aggregation) -> GlobalNet up unit.
 
@@ -82,11 +53,11 @@ class MSPNStage(BaseModule):
     cross-stage flows after each down layer.
     """
 
-    def __init__(self, depth: int, stem_channels: int, up_channels: int, is_first: bool, aggregate: bool,
-                 norm_cfg: ConfigType, with_cp: bool) -> None:
+    def __init__(self, down_unit: ConfigType, stem_channels: int, up_channels: int, is_first: bool,
+                 aggregate: bool, norm_cfg: ConfigType, with_cp: bool) -> None:
         super().__init__()
         self.transition = None if is_first else ConvModule(up_channels, stem_channels, 1, norm_cfg=norm_cfg)
-        self.down_unit = ResNetDownUnit(depth, stem_channels, norm_cfg=norm_cfg, with_cp=with_cp)
+        self.down_unit = build_down_unit(down_unit, stem_channels, norm_cfg=norm_cfg, with_cp=with_cp)
         self.aggregation = (CrossStageAggregation(self.down_unit.out_channels, up_channels, norm_cfg)
                             if aggregate and not is_first else None)
         self.up_unit = GlobalNetNeck(self.down_unit.out_channels, up_channels, norm_cfg=norm_cfg)
@@ -109,7 +80,9 @@ class MSPNBackbone(BaseBackbone):
 
     Args:
         num_stages: number of stacked single-stage modules (1-4 in the paper).
-        depth: ResNet depth of every down unit: 18, 34, 50, 101 or 152 (``2xRes-18`` is depth 18, 2 stages).
+        down_unit: config of every stage's down unit: any OpenMMLab backbone whose four scale layers are taken
+            (its stem dropped), e.g. ``dict(type='ResNet', depth=18)`` for ``2xRes-18``, ``ResNeXt``,
+            ``mmpretrain.ResNet``; or an :class:`MSPNDownUnit` type such as ``XceptionDownUnit``.
         stem_channels: channels of the stem (7x7/2 conv + max-pool) and of each stage transition.
         up_channels: channels of every up-unit scale (256 in the paper).
         cross_stage_aggregation: add the previous stage's down/up flows (section 3.2); off for ablations.
@@ -117,6 +90,11 @@ class MSPNBackbone(BaseBackbone):
         frozen_stages: -1 trains everything; 0 freezes the stem; n >= 1 also freezes stages 1..n.
         norm_eval: keep BatchNorm layers in eval mode (frozen statistics) during training.
         with_cp: gradient checkpointing inside the residual blocks (less memory, more compute).
+        init_cfg: MMEngine init configs; a ``dict(type='Pretrained', checkpoint=PATH, prefix='')`` entry is read
+            as a local ImageNet ResNet (torchvision / timm names ``conv1``, ``bn1``, ``layer1-4``; MMPretrain
+            files with ``prefix='backbone.'``) and copied into the stem and every stage's down unit, after the
+            random init of everything else (see :func:`imagenet_resnet_to_mspn`); a file already in our
+            layout (an MSPN backbone, or a pose model with ``prefix='backbone.'``) is loaded as it is.
 
     Shapes:
         in: (B, 3, H, W) with H and W divisible by 32.
@@ -126,7 +104,7 @@ class MSPNBackbone(BaseBackbone):
 
     def __init__(self,
                  num_stages: int = 2,
-                 depth: int = 50,
+                 down_unit: ConfigType = dict(type='ResNet', depth=50),  # noqa: B006 (never mutated)
                  stem_channels: int = 64,
                  up_channels: int = 256,
                  cross_stage_aggregation: bool = True,
@@ -134,10 +112,12 @@ class MSPNBackbone(BaseBackbone):
                  frozen_stages: int = -1,
                  norm_eval: bool = False,
                  with_cp: bool = False,
-                 init_cfg: OptMultiConfig = (dict(type='Kaiming', layer=['Conv2d']),
-                                             dict(type='Constant', val=1, layer=['_BatchNorm', 'GroupNorm']))
+                 init_cfg: OptMultiConfig = DEFAULT_INIT
                  ) -> None:
-        super().__init__(init_cfg=list(init_cfg) if isinstance(init_cfg, tuple) else init_cfg)
+        init_cfgs = list(init_cfg) if isinstance(init_cfg, list | tuple) else [init_cfg] if init_cfg else []
+        self.pretrained = [cfg for cfg in init_cfgs if cfg.get('type') == 'Pretrained']
+        random_init = [cfg for cfg in init_cfgs if cfg.get('type') != 'Pretrained'] or list(DEFAULT_INIT)
+        super().__init__(init_cfg=random_init)
         if num_stages < 1:
             raise ValueError(f'num_stages must be >= 1, got {num_stages}')
         if not -1 <= frozen_stages <= num_stages:
@@ -152,7 +132,7 @@ class MSPNBackbone(BaseBackbone):
             ConvModule(3, stem_channels, 7, stride=2, padding=3, norm_cfg=norm_cfg),
             nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
         self.stages = nn.ModuleList(
-            MSPNStage(depth, stem_channels, up_channels, is_first=i == 0, aggregate=cross_stage_aggregation,
+            MSPNStage(down_unit, stem_channels, up_channels, is_first=i == 0, aggregate=cross_stage_aggregation,
                       norm_cfg=norm_cfg, with_cp=with_cp) for i in range(num_stages))
         self._freeze_stages()
 
@@ -167,6 +147,11 @@ class MSPNBackbone(BaseBackbone):
             prev = stage(x, prev)
             outs.append(prev[1])
         return tuple(outs)
+
+    def init_weights(self) -> None:
+        super().init_weights()
+        for cfg in self.pretrained:
+            load_imagenet_resnet(self, cfg['checkpoint'], prefix=cfg.get('prefix', ''))
 
     def _freeze_stages(self) -> None:
         frozen = ([self.stem] if self.frozen_stages >= 0 else []) + list(self.stages[:max(self.frozen_stages, 0)])
@@ -185,4 +170,49 @@ class MSPNBackbone(BaseBackbone):
         return self
 
 
-__all__ = ['MSPNBackbone', 'MSPNStage', 'ResNetDownUnit', 'CrossStageAggregation']
+def imagenet_resnet_to_mspn(state_dict: dict[str, Tensor], backbone: MSPNBackbone) -> dict[str, Tensor]:
+    """Map an ImageNet ResNet state dict onto ``backbone``: the stem once, the four layers into every stage.
+
+    ``conv1`` / ``bn1`` go to the stem; ``layer1`` ... ``layer4`` (or the down unit's own ``layer_names``) go to
+    ``stages.<i>.down_unit.layers.<j>`` of every stage; everything else (``fc``) is left out.
+    """
+    mapped = {}
+    for key, value in state_dict.items():
+        name, _, rest = key.partition('.')
+        if name in ('conv1', 'bn1'):
+            mapped[f'stem.0.{"conv" if name == "conv1" else "bn"}.{rest}'] = value
+            continue
+        for i, stage in enumerate(backbone.stages):
+            layer_names = getattr(stage.down_unit, 'layer_names', ())
+            if name in layer_names:
+                mapped[f'stages.{i}.down_unit.layers.{layer_names.index(name)}.{rest}'] = value
+    return mapped
+
+
+def load_imagenet_resnet(backbone: MSPNBackbone, checkpoint: str, prefix: str = '') -> None:
+    """Copy a local ImageNet ResNet (or MSPN backbone) checkpoint into ``backbone``.
+
+    Raises ``ValueError`` naming the file when nothing maps or a tensor has another shape.
+    """
+    raw = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    for wrapper in ('state_dict', 'model'):
+        if isinstance(raw, dict) and isinstance(raw.get(wrapper), dict):
+            raw = raw[wrapper]
+    source = {key[len(prefix):]: value for key, value in raw.items() if key.startswith(prefix)}
+    own = backbone.state_dict()
+    if any(key in own for key in source):  # already an MSPN backbone (e.g. prefix='backbone.' of a pose model)
+        mapped = source
+    else:
+        mapped = imagenet_resnet_to_mspn(source, backbone)
+    wrong = [f'{key}: {tuple(value.shape)} vs ours {tuple(own[key].shape) if key in own else "absent"}'
+             for key, value in mapped.items() if key not in own or own[key].shape != value.shape]
+    if not mapped or wrong:
+        raise ValueError(f'{checkpoint}: not an ImageNet ResNet matching this MSPN backbone '
+                         f'(prefix {prefix!r}); ' + ('; '.join(wrong[:5]) if wrong else 'no conv1/bn1/layer1-4 keys'))
+    backbone.load_state_dict(mapped, strict=False)
+    MMLogger.get_current_instance().info(
+        f'{type(backbone).__name__}: {len(mapped)} tensors from {checkpoint} '
+        f'(stem + down units of {backbone.num_stages} stage(s))')
+
+
+__all__ = ['MSPNBackbone', 'MSPNStage', 'CrossStageAggregation', 'imagenet_resnet_to_mspn', 'load_imagenet_resnet']

@@ -4,7 +4,7 @@ _base_ = ['../../../configs/sample/mspn_sample.py']
 input_size = (64, 96)
 codec = dict(_base_.codec, input_size=input_size, target_kernels=(7, 5, 3), test_kernel_size=3)
 model = dict(
-    backbone=dict(num_stages=2, depth=18, up_channels=32),
+    backbone=dict(num_stages=2, down_unit=dict(type='ResNet', depth=18), up_channels=32),
     head=dict(num_stages=2, in_channels=32, kernel_schedule=[[7, 7, 5, 5], [5, 5, 3, 3]], decoder=codec))
 
 max_iters = 4

@@ -6,7 +6,7 @@ from mspn_plugin.models import MSPNBackbone
 
 
 def tiny(**kwargs) -> MSPNBackbone:
-    kwargs.setdefault('depth', 18)
+    kwargs.setdefault('down_unit', dict(type='ResNet', depth=18))
     kwargs.setdefault('up_channels', 32)
     return MSPNBackbone(**kwargs)
 
@@ -27,13 +27,13 @@ def test_output_is_stages_of_coarse_to_fine_maps(num_stages, size):
                                             (50, [256, 512, 1024, 2048]), (101, [256, 512, 1024, 2048]),
                                             (152, [256, 512, 1024, 2048])])
 def test_down_units_double_channels_for_every_resnet_depth(depth, channels):
-    model = MSPNBackbone(num_stages=1, depth=depth)
+    model = MSPNBackbone(num_stages=1, down_unit=dict(type='ResNet', depth=depth))
     assert model.stages[0].down_unit.out_channels == channels
 
 
 def test_unknown_depth_is_rejected():
     with pytest.raises(KeyError, match='depth'):
-        MSPNBackbone(depth=42)
+        MSPNBackbone(down_unit=dict(type='ResNet', depth=42))
 
 
 def test_input_not_divisible_by_32_is_rejected():
