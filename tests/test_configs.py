@@ -11,9 +11,10 @@ from mmpose.registry import MODELS
 from torch.nn.modules.batchnorm import _BatchNorm
 
 ROOT = Path(__file__).resolve().parents[1]
-# pose configs; configs/detectors/ holds MMDetection configs, built in tests/test_tools/test_infer.py
+# MSPN configs; configs/detectors/ holds MMDetection configs (tests/test_tools/test_infer.py) and
+# configs/mixing/ MSPN parts in other models (tests/test_mixing_configs.py)
 CONFIGS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / 'configs').rglob('*.py')
-                 if '_base_' not in p.parts and 'detectors' not in p.parts)
+                 if not {'_base_', 'detectors', 'mixing'} & set(p.parts))
 
 
 def load(path: str) -> Config:

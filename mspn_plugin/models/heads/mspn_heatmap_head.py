@@ -46,9 +46,12 @@ class ScalePredictor(nn.Module):
         return out
 
 
-def as_stages(feats: MultiStageFeatures | StageFeatures) -> MultiStageFeatures:
-    """Accept MSPN's per-stage features or a single stage given flat (e.g. by :class:`GlobalNetNeck`)."""
-    return (feats,) if isinstance(feats[0], Tensor) else feats
+def as_stages(feats: MultiStageFeatures | StageFeatures, num_scales: int) -> MultiStageFeatures:
+    """Accept MSPN's per-stage features, or a flat sequence of maps read as consecutive stages of
+    ``num_scales`` maps (one stage from :class:`GlobalNetNeck`; one map per stack from an Hourglass)."""
+    if not isinstance(feats[0], Tensor):
+        return feats
+    return [feats[i:i + num_scales] for i in range(0, len(feats), num_scales)]
 
 
 @MODELS.register_module()
@@ -72,7 +75,8 @@ class MSPNHeatmapHead(BaseHead):
 
     Shapes:
         in: S stages of L maps (B, U, h_l, w_l), coarsest first (the output of :class:`MSPNBackbone`), or
-        one stage given as a flat sequence of L maps (the output of :class:`GlobalNetNeck`).
+        a flat sequence of S x L maps, read as consecutive stages (one stage of L maps from
+        :class:`GlobalNetNeck`; S stages of one map each from MMPose's ``HourglassNet`` with ``num_scales=1``).
         forward out: S lists of L heatmaps (B, K, H, W).
     """
 
@@ -110,7 +114,7 @@ class MSPNHeatmapHead(BaseHead):
             for _ in range(num_stages))
 
     def _check(self, feats: MultiStageFeatures | StageFeatures) -> MultiStageFeatures:
-        stages = as_stages(feats)
+        stages = as_stages(feats, self.num_scales)
         if len(stages) != self.num_stages or any(len(stage) != self.num_scales for stage in stages):
             shape = [len(stage) for stage in stages]
             raise ValueError(f'{type(self).__name__} expects {self.num_stages} stages of {self.num_scales} '

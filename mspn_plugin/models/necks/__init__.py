@@ -1,3 +1,4 @@
 from .globalnet_neck import GlobalNetNeck
+from .select_stage_neck import SelectStageNeck
 
-__all__ = ['GlobalNetNeck']
+__all__ = ['GlobalNetNeck', 'SelectStageNeck']

@@ -1,0 +1,76 @@
+import json
+
+import numpy as np
+import onnx
+import onnxruntime
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmpose.registry import MODELS
+
+from mspn_plugin.apis.onnx_export import HeatmapGraph, export_heatmap_onnx
+
+TINY = 'tests/data/configs/mspn_tiny_coco.py'
+
+
+def tiny_model() -> torch.nn.Module:
+    init_default_scope('mmpose')
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(TINY).model)
+    with torch.no_grad():  # non-trivial BN statistics, so that eval-mode folding is exercised
+        for module in model.modules():
+            if isinstance(module, torch.nn.BatchNorm2d):
+                module.running_mean.uniform_(-0.2, 0.2)
+                module.running_var.uniform_(0.5, 1.5)
+    return model.eval()
+
+
+@pytest.fixture(scope='module')
+def exported(tmp_path_factory) -> dict[bool, str]:
+    """The tiny model exported once with a fixed batch (False) and once with a dynamic one (True)."""
+    folder = tmp_path_factory.mktemp('onnx')
+    return {dynamic: str(export_heatmap_onnx(tiny_model(), folder / f'tiny-{dynamic}.onnx', (96, 64),
+                                             dynamic_batch=dynamic)) for dynamic in (False, True)}
+
+
+@pytest.mark.parametrize('dynamic_batch', [False, True])
+def test_onnxruntime_gives_pytorchs_final_heatmaps(exported, dynamic_batch):
+    model = tiny_model()
+    path = exported[dynamic_batch]
+    session = onnxruntime.InferenceSession(str(path), providers=['CPUExecutionProvider'])
+    batch = 3 if dynamic_batch else 1
+    inputs = torch.randn(batch, 3, 96, 64)
+    (heatmaps,) = session.run(None, {'input': inputs.numpy()})
+    with torch.no_grad():
+        expected = model.head.forward_final(model.extract_feat(inputs)).numpy()
+    assert heatmaps.shape == (batch, 17, 24, 16)
+    assert np.abs(heatmaps - expected).max() < 1e-4
+
+
+def test_fixed_batch_graph_rejects_another_batch(exported):
+    session = onnxruntime.InferenceSession(exported[False], providers=['CPUExecutionProvider'])
+    with pytest.raises(Exception, match='(?i)dimension|shape'):
+        session.run(None, {'input': np.zeros((2, 3, 96, 64), np.float32)})
+
+
+def test_metadata_records_the_input_normalisation(exported):
+    metadata = {p.key: json.loads(p.value) for p in onnx.load(exported[False]).metadata_props}
+    assert metadata['mean'] == pytest.approx([123.675, 116.28, 103.53])
+    assert metadata['std'] == pytest.approx([58.395, 57.12, 57.375])
+    assert metadata['bgr_to_rgb'] is True and metadata['input_size'] == [96, 64]
+
+
+def test_graph_falls_back_to_the_heads_forward():
+    class PlainHead(torch.nn.Module):
+        def forward(self, feats):
+            return feats[-1] * 2
+
+    class Model(torch.nn.Module):
+        head = PlainHead()
+
+        def extract_feat(self, inputs):
+            return (inputs + 1,)
+
+    out = HeatmapGraph(Model())(torch.zeros(1, 3, 4, 4))
+    assert torch.equal(out, torch.full((1, 3, 4, 4), 2.0))

@@ -1,0 +1,49 @@
+import sys
+from pathlib import Path
+
+import onnx
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmpose.registry import MODELS
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / 'tools'))
+import export_onnx  # noqa: E402
+
+TINY = str(ROOT / 'tests/data/configs/mspn_tiny_coco.py')
+
+
+@pytest.fixture(scope='module')
+def checkpoint(tmp_path_factory) -> Path:
+    init_default_scope('mmpose')
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(TINY).model)
+    path = tmp_path_factory.mktemp('ckpt') / 'tiny.pth'
+    torch.save({'state_dict': model.state_dict(), 'meta': {}}, path)
+    return path
+
+
+@pytest.mark.slow
+def test_cli_exports_at_the_config_input_size_and_checks(checkpoint, tmp_path, capsys):
+    out = tmp_path / 'tiny.onnx'
+    assert export_onnx.main([TINY, str(checkpoint), str(out), '--check']) == 0
+    shape = [d.dim_value for d in onnx.load(str(out)).graph.input[0].type.tensor_type.shape.dim]
+    assert shape == [1, 3, 96, 64]
+    report = capsys.readouterr().out
+    diff = float(report.split('max abs difference')[1])
+    assert diff < 1e-4
+
+
+@pytest.mark.slow
+def test_cli_input_size_and_dynamic_batch(checkpoint, tmp_path):
+    out = tmp_path / 'tiny.onnx'
+    assert export_onnx.main([TINY, str(checkpoint), str(out), '--input-size', '128', '96', '--dynamic-batch']) == 0
+    dims = onnx.load(str(out)).graph.input[0].type.tensor_type.shape.dim
+    assert dims[0].dim_param and [d.dim_value for d in dims[1:]] == [3, 128, 96]
+
+
+def test_cli_size_the_model_cannot_take_is_a_clear_error(checkpoint, tmp_path):
+    with pytest.raises(SystemExit, match='cannot export .* at \\(100, 64\\)'):
+        export_onnx.main([TINY, str(checkpoint), str(tmp_path / 'x.onnx'), '--input-size', '100', '64'])
