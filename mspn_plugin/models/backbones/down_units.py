@@ -16,6 +16,7 @@ from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from mmpose.utils.typing import ConfigType
 from torch import Tensor
+from torch.func import functional_call
 from torch.utils.checkpoint import checkpoint
 
 
@@ -83,14 +84,16 @@ def _accepted_by(cls: type, kwargs: dict) -> dict:
 
 
 def _output_channels(layers: nn.ModuleList, in_channels: int) -> list[int]:
-    """Channels of each layer's output, from a dry run on a small zero input (eval mode, no grad)."""
+    """Channels of each layer's output, from a dry run on the meta device (shapes only, no arithmetic)."""
     was_training = layers.training
     layers.eval()
-    x = torch.zeros(1, in_channels, 64, 64)
+    meta = {name: tensor.to('meta') for name, tensor in [*layers.named_parameters(), *layers.named_buffers()]}
+    x = torch.zeros(1, in_channels, 64, 64, device='meta')
     channels = []
     with torch.no_grad():
-        for layer in layers:
-            x = layer(x)
+        for i, layer in enumerate(layers):
+            own = {name.split('.', 1)[1]: tensor for name, tensor in meta.items() if name.split('.', 1)[0] == str(i)}
+            x = functional_call(layer, own, (x,))
             channels.append(x.shape[1])
     layers.train(was_training)
     return channels

@@ -1,4 +1,5 @@
-"""configs/mixing/: MSPN parts inside other OpenMMLab pipelines train one iteration and predict."""
+"""Configs with other down units (configs/coco/) and MSPN parts in other models (configs/mixing/) train one
+iteration on the bundled COCO samples and predict."""
 from pathlib import Path
 
 import numpy as np
@@ -10,36 +11,21 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmpose.registry import DATASETS, MODELS
 
+from mspn_plugin.testing.configs import on_sample_data
+
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = dict(data_root=str(ROOT / 'tests/data/coco'), ann_file='test_coco.json', data_prefix=dict(img=''))
-
-
-def at_input_size(cfg: Config, size: tuple[int, int]) -> Config:
-    """The same model and pipelines at a smaller (w, h) input, for a fast CPU step."""
-    def resize(codec: dict) -> None:
-        codec['input_size'] = size
-        if 'heatmap_size' in codec:
-            codec['heatmap_size'] = (size[0] // 4, size[1] // 4)
-
-    resize(cfg.model.head.decoder)
-    for loader in (cfg.train_dataloader, cfg.val_dataloader):
-        loader.dataset.update(SAMPLES, **({'bbox_file': None} if loader is cfg.val_dataloader else {}))
-        for step in loader.dataset.pipeline:
-            if step['type'] == 'TopdownAffine':
-                step['input_size'] = size
-            elif step['type'] == 'GenerateTarget':
-                resize(step['encoder'])
-    return cfg
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize('name,size,parts', [
-    ('globalnet-mspnhead_hrnet-w32_coco-256x192', (64, 64), ('HRNet', 'GlobalNetNeck', 'MSPNHeatmapHead')),
-    ('mspn-2xres50_heatmaphead_coco-256x192', (64, 64), ('MSPNBackbone', 'SelectStageNeck', 'HeatmapHead')),
-    ('hourglass52-ctf_coco-256x256', (128, 128), ('HourglassNet', None, 'MSPNHeatmapHead')),
+    ('coco/mspn_2xres18_coco-256x192', (64, 64), ('MSPNBackbone', None, 'MSPNHeatmapHead')),
+    ('coco/mspn_4xsxcp_coco-256x192', (64, 64), ('MSPNBackbone', None, 'MSPNHeatmapHead')),
+    ('mixing/globalnet-mspnhead_hrnet-w32_coco-256x192', (64, 64), ('HRNet', 'GlobalNetNeck', 'MSPNHeatmapHead')),
+    ('mixing/mspn-2xres50_heatmaphead_coco-256x192', (64, 64), ('MSPNBackbone', 'SelectStageNeck', 'HeatmapHead')),
+    ('mixing/hourglass52-ctf_coco-256x256', (128, 128), ('HourglassNet', None, 'MSPNHeatmapHead')),
 ])
-def test_mixed_model_trains_one_iteration_and_predicts(name, size, parts):
-    cfg = at_input_size(Config.fromfile(str(ROOT / f'configs/mixing/{name}.py')), size)
+def test_config_trains_one_iteration_and_predicts(name, size, parts):
+    cfg = on_sample_data(Config.fromfile(str(ROOT / f'configs/{name}.py')), size)
     init_default_scope('mmpose')
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
@@ -69,7 +55,7 @@ def test_mixed_model_trains_one_iteration_and_predicts(name, size, parts):
 
 
 def test_coarse_to_fine_targets_reach_the_hourglass_stacks():
-    cfg = at_input_size(Config.fromfile(str(ROOT / 'configs/mixing/hourglass52-ctf_coco-256x256.py')), (128, 128))
+    cfg = on_sample_data(Config.fromfile(str(ROOT / 'configs/mixing/hourglass52-ctf_coco-256x256.py')), (128, 128))
     init_default_scope('mmpose')
     model = MODELS.build(cfg.model)
     sample = DATASETS.build(cfg.train_dataloader.dataset)[0]
