@@ -69,7 +69,8 @@ def randomise_weights_(model: torch.nn.Module, seed: int = 0,
             for norm in norms:
                 norm.reset_running_stats()
                 norm.momentum = None  # cumulative average: after one pass, that batch's statistics
-            calibrate(model.train())
+            model.train()  # (some OpenMMLab modules' train() returns None)
+            calibrate(model)
             for norm, momentum in zip(norms, momenta, strict=True):
                 norm.momentum = momentum
                 # a floor for nearly constant channels, whose normalisation would amplify float32 rounding

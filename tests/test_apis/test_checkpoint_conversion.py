@@ -33,12 +33,15 @@ class Wrapper(torch.nn.Module):
         self.backbone, self.head = backbone, head
 
 
-def mmpose_model(num_stages: int, x: torch.Tensor) -> Wrapper:
-    """MMPose's MSPN with random weights and BN statistics (calibrated on ``x``, then perturbed)."""
+def mmpose_model(num_stages: int, x: torch.Tensor | None = None) -> Wrapper:
+    """MMPose's MSPN; with ``x``, random weights and BN statistics (calibrated on ``x``, then perturbed)."""
     backbone = MSPN(num_stages=num_stages, num_blocks=[3, 4, 6, 3], init_cfg=None)
     head = MSPNHead(num_stages=num_stages, out_shape=(HEIGHT // 4, WIDTH // 4), out_channels=17,
                     level_indices=list(range(num_stages * 4)))
-    return randomise_weights_(Wrapper(backbone, head), seed=num_stages, calibrate=lambda m: m.head(m.backbone(x)))
+    model = Wrapper(backbone, head).eval()
+    if x is None:
+        return model
+    return randomise_weights_(model, seed=num_stages, calibrate=lambda m: m.head(m.backbone(x)))
 
 
 def random_input(batch: int = 2) -> torch.Tensor:
@@ -71,7 +74,7 @@ def test_converted_mmpose_model_gives_the_same_final_heatmaps(num_stages):
 
 
 def test_zero_x_and_module_prefixes_are_accepted():
-    state = mmpose_model(1, random_input()).state_dict()
+    state = mmpose_model(1).state_dict()
     old = {('keypoint_head.' + k[5:] if k.startswith('head.') else k): v for k, v in state.items()}
     prefixed = {'module.' + k: v for k, v in state.items()}
     assert convert_mmpose_state_dict(old).keys() == convert_mmpose_state_dict(prefixed).keys()
@@ -83,7 +86,7 @@ def test_unknown_keys_are_named():
 
 
 def test_cli_converts_a_runner_style_checkpoint(tmp_path):
-    reference = mmpose_model(2, random_input())
+    reference = mmpose_model(2)
     src, dst = tmp_path / 'mmpose.pth', tmp_path / 'ours.pth'
     torch.save({'meta': {'epoch': 3}, 'state_dict': reference.state_dict()}, src)
     result = subprocess.run([sys.executable, str(ROOT / 'tools/convert_checkpoint.py'), '--from', 'mmpose',
