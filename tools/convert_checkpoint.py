@@ -1,7 +1,11 @@
 """Convert an MSPN checkpoint trained elsewhere into this package's layout.
 
 Usage:
-    python tools/convert_checkpoint.py --from mmpose SRC.pth DST.pth
+    python tools/convert_checkpoint.py --from mmpose SRC.pth DST.pth    # MMPose 1.x or 0.x
+    python tools/convert_checkpoint.py --from authors SRC.pth DST.pth   # megvii-detection/MSPN (iter-*.pth)
+
+Authors' files are converted for our configs' data preprocessor (RGB, 0-255, ImageNet mean/std); see
+docs/checkpoints.md.
 """
 import argparse
 import os
@@ -9,10 +13,10 @@ import sys
 
 import torch
 
-from mspn_plugin.apis import convert_mmpose_state_dict, extract_state_dict
+from mspn_plugin.apis import convert_authors_state_dict, convert_mmpose_state_dict, extract_state_dict
 from mspn_plugin.utils.weights_only import load_checkpoint_weights_only
 
-CONVERTERS = {'mmpose': convert_mmpose_state_dict}
+CONVERTERS = {'mmpose': convert_mmpose_state_dict, 'authors': convert_authors_state_dict}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -29,8 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     checkpoint = load_checkpoint_weights_only(args.src, map_location='cpu')
     try:
         state_dict = CONVERTERS[args.source](extract_state_dict(checkpoint))
-    except KeyError as error:
-        sys.exit(f'cannot convert {args.src}: {error}')
+    except (KeyError, TypeError, ValueError) as error:
+        sys.exit(f'cannot convert {args.src} (--from {args.source}): {error.args[0] if error.args else error}')
     tmp = f'{args.dst}.tmp'
     torch.save({'state_dict': state_dict, 'meta': {'converted_from': args.source}}, tmp)
     os.replace(tmp, args.dst)

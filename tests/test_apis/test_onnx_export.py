@@ -10,23 +10,17 @@ from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
 
 from mspn_plugin.apis.onnx_export import HeatmapGraph, export_heatmap_onnx
+from mspn_plugin.testing import randomise_weights_
 
 TINY = 'tests/data/configs/mspn_tiny_coco.py'
 
 
 def tiny_model() -> torch.nn.Module:
-    """The tiny config with random BN statistics and conv weights scaled so heatmaps are O(10), like trained ones."""
+    """The tiny config with random weights and BN statistics calibrated on random crops (heatmaps O(1-10))."""
     init_default_scope('mmpose')
-    torch.manual_seed(0)
-    model = MODELS.build(Config.fromfile(TINY).model)
-    with torch.no_grad():
-        for module in model.modules():
-            if isinstance(module, torch.nn.BatchNorm2d):
-                module.running_mean.uniform_(-0.2, 0.2)
-                module.running_var.uniform_(0.5, 1.5)
-            elif isinstance(module, torch.nn.Conv2d):
-                torch.nn.init.normal_(module.weight, std=module.weight[0].numel() ** -0.5)
-    return model.eval()
+    calibration = torch.randn(4, 3, 96, 64, generator=torch.Generator().manual_seed(1))
+    return randomise_weights_(MODELS.build(Config.fromfile(TINY).model),
+                              calibrate=lambda m: m.head.forward_final(m.extract_feat(calibration)))
 
 
 @pytest.fixture(scope='module')
@@ -48,7 +42,7 @@ def test_onnxruntime_gives_pytorchs_final_heatmaps(exported, dynamic_batch):
     with torch.no_grad():
         expected = model.head.forward_final(model.extract_feat(inputs)).numpy()
     assert heatmaps.shape == (batch, 17, 24, 16)
-    assert np.abs(expected).max() > 5  # a bound of 1e-4 on O(10) heatmaps, not on near-zero ones
+    assert np.abs(expected).max() > 1  # a bound of 1e-4 on O(1-10) heatmaps, not on near-zero ones
     assert np.abs(heatmaps - expected).max() < 1e-4
 
 

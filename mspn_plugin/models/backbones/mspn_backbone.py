@@ -20,6 +20,7 @@ from torch import Tensor
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from ..necks.globalnet_neck import GlobalNetNeck
+from ..utils.mmpose_keys import rename_mmpose_keys
 from .down_units import build_down_unit
 
 
@@ -152,6 +153,11 @@ class MSPNBackbone(BaseBackbone):
         super().init_weights()
         for cfg in self.pretrained:
             load_imagenet_resnet(self, cfg['checkpoint'], prefix=cfg.get('prefix', ''))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:
+        # MMPose's MSPN checkpoints (model zoo, ``load_from``) load as they are: their key names become ours
+        rename_mmpose_keys(state_dict, prefix, 'backbone')
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def _freeze_stages(self) -> None:
         frozen = ([self.stem] if self.frozen_stages >= 0 else []) + list(self.stages[:max(self.frozen_stages, 0)])

@@ -22,6 +22,7 @@ from mmpose.utils.typing import ConfigType, OptConfigType, OptMultiConfig, OptSa
 from torch import Tensor
 
 from ...codecs.coarse_to_fine_heatmap import authors_kernel_schedule
+from ..utils.mmpose_keys import rename_mmpose_keys
 
 StageFeatures = Sequence[Tensor]
 MultiStageFeatures = Sequence[StageFeatures]
@@ -112,6 +113,11 @@ class MSPNHeatmapHead(BaseHead):
         self.predictors = nn.ModuleList(
             nn.ModuleList(ScalePredictor(in_channels, out_channels, norm_cfg) for _ in range(num_scales))
             for _ in range(num_stages))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:
+        # MMPose's MSPNHead checkpoints (model zoo, ``load_from``) load as they are: their key names become ours
+        rename_mmpose_keys(state_dict, prefix, 'head')
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def _check(self, feats: MultiStageFeatures | StageFeatures) -> MultiStageFeatures:
         stages = as_stages(feats, self.num_scales)

@@ -1,0 +1,85 @@
+"""MMPose MSPN checkpoints (1.x and 0.x) load into our configs as they are, through the load hooks."""
+from collections import OrderedDict
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.registry import init_default_scope
+from mmengine.runner.checkpoint import get_state_dict
+from mmpose.apis import init_model
+from mmpose.registry import MODELS
+
+from mspn_plugin.apis import build_runner, prepare_config
+from mspn_plugin.models.utils import rename_mmpose_key
+from mspn_plugin.testing import randomise_weights_
+
+ROOT = Path(__file__).resolve().parents[3]
+CONFIG = str(ROOT / 'configs/coco/mspn_2xres50_coco-256x192.py')
+SIZE = 64  # input height and width; heatmaps 16 x 16
+
+
+@pytest.fixture(scope='module')
+def mmpose_estimator():
+    """MMPose's own 2-stage MSPN (as in its 2xmspn50 config) with random weights, its input and every heatmap."""
+    init_default_scope('mmpose')
+    model = MODELS.build(dict(
+        type='TopdownPoseEstimator',
+        data_preprocessor=dict(type='PoseDataPreprocessor', mean=[123.675, 116.28, 103.53],
+                               std=[58.395, 57.12, 57.375], bgr_to_rgb=True),
+        backbone=dict(type='MSPN', unit_channels=256, num_stages=2, num_units=4, num_blocks=[3, 4, 6, 3],
+                      norm_cfg=dict(type='BN')),
+        head=dict(type='MSPNHead', out_shape=(SIZE // 4, SIZE // 4), unit_channels=256, out_channels=17,
+                  num_stages=2, num_units=4, norm_cfg=dict(type='BN'), level_indices=list(range(8)),
+                  loss=[dict(type='KeypointMSELoss', use_target_weight=True)] * 8,
+                  decoder=dict(type='MegviiHeatmap', input_size=(SIZE, SIZE), heatmap_size=(SIZE // 4, SIZE // 4),
+                               kernel_size=11))))
+    x = torch.randn(2, 3, SIZE, SIZE, generator=torch.Generator().manual_seed(0))
+    randomise_weights_(model, seed=3, calibrate=lambda m: m.head(m.backbone(x)))
+    with torch.no_grad():
+        heatmaps = model.head(model.backbone(x))
+    assert heatmaps[-1].std(dim=(2, 3)).mean() > 0.1  # input-dependent, so the comparisons below have teeth
+    return model, x, heatmaps
+
+
+def assert_same_heatmaps(ours: torch.nn.Module, x: torch.Tensor, expected: list[torch.Tensor]) -> None:
+    with torch.no_grad():
+        actual = [hm for stage in ours.head(ours.backbone(x)) for hm in stage]
+    assert len(actual) == len(expected)
+    assert max((a - b).abs().max() for a, b in zip(actual, expected, strict=True)) < 1e-4
+
+
+def test_an_mmpose_1x_checkpoint_loads_through_load_from(mmpose_estimator, tmp_path):
+    model, x, expected = mmpose_estimator
+    checkpoint = tmp_path / 'mmpose_2xmspn50.pth'
+    torch.save({'meta': {'mmengine_version': '0.10.7'}, 'state_dict': get_state_dict(model)}, checkpoint)
+    runner = build_runner(prepare_config(CONFIG, work_dir=str(tmp_path / 'work')), load_from=str(checkpoint))
+    runner.load_or_resume()
+    assert_same_heatmaps(runner.model.eval(), x, expected)
+
+
+def test_an_mmpose_0x_checkpoint_loads_through_init_model(mmpose_estimator, tmp_path):
+    model, x, expected = mmpose_estimator
+    # MMPose 0.x: the head is ``keypoint_head``, and no module of the file carries MMPose 1.x's version number
+    old = OrderedDict((k.replace('head.', 'keypoint_head.', 1) if k.startswith('head.') else k, v)
+                      for k, v in model.state_dict().items())
+    assert any(k.startswith('keypoint_head.predict_layers.') for k in old)
+    checkpoint = tmp_path / 'mspn50_coco_256x192.pth'
+    torch.save({'meta': {'mmpose_version': '0.29.0'}, 'state_dict': old}, checkpoint)
+    ours = init_model(CONFIG, str(checkpoint), device='cpu')
+    assert_same_heatmaps(ours, x, expected)
+
+
+def test_strict_loading_of_an_mmpose_state_dict_leaves_nothing_out(mmpose_estimator):
+    model, _, _ = mmpose_estimator
+    ours = MODELS.build(prepare_config(CONFIG).model)
+    result = ours.load_state_dict(model.state_dict(), strict=True)
+    assert not result.missing_keys and not result.unexpected_keys
+
+
+def test_our_names_and_foreign_ones_are_left_alone():
+    assert rename_mmpose_key('backbone', 'stages.1.transition.conv.weight') is None
+    assert rename_mmpose_key('head', 'predict_layers.0.prm.bottom_path.0.conv.weight') is None
+    assert rename_mmpose_key('backbone', 'multi_stage_mspn.0.upsample.up4.cross_conv.bn.weight') == \
+        'stages.1.transition.bn.weight'
+    assert rename_mmpose_key('head', 'predict_layers.6.conv_layers.1.conv.weight') == \
+        'predictors.1.2.convs.1.conv.weight'
