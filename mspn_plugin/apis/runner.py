@@ -6,6 +6,7 @@ import torch
 import torch.distributed as dist
 from mmengine.config import Config
 from mmengine.runner import Runner
+from mmpose.registry import RUNNERS
 
 __all__ = ['prepare_config', 'build_runner']
 
@@ -39,7 +40,8 @@ def prepare_config(config: str, work_dir: str | None = None, cfg_options: dict |
 
 
 def build_runner(cfg: Config, resume: bool | str = False, load_from: str | None = None) -> Runner:
-    """A runner for ``cfg``; ``resume`` is True (latest checkpoint in the work dir) or a checkpoint path."""
+    """A runner for ``cfg`` (of its ``runner_type``, MMEngine's ``Runner`` by default); ``resume`` is True (latest
+    checkpoint in the work dir) or a checkpoint path."""
     if isinstance(resume, str):
         cfg.resume, cfg.load_from = True, resume
     elif resume:
@@ -52,5 +54,5 @@ def build_runner(cfg: Config, resume: bool | str = False, load_from: str | None 
         # MMEngine's own initialisation calls torch.cuda.set_device, which fails without a GPU.
         dist.init_process_group(backend='gloo', rank=int(os.environ['RANK']),
                                 world_size=int(os.environ['WORLD_SIZE']))
-    return Runner.from_cfg(cfg)
+    return RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
 
