@@ -4,6 +4,7 @@ Shape legend: N people in an image, K keypoints; boxes are (N, 5) rows of x1, y1
 """
 import json
 import logging
+import os
 import os.path as osp
 import re
 from collections import defaultdict
@@ -20,6 +21,7 @@ from mmpose.structures import PoseDataSample
 
 from ..utils.checkpoint_check import load_checked_checkpoint
 from ..utils.errors import InputError
+from ..utils.files import atomic_write_json
 
 
 def valid_boxes(boxes: np.ndarray, image_shape: tuple[int, ...], where: str) -> np.ndarray:
@@ -132,6 +134,50 @@ class DetectionFile:
     def unmatched(self) -> list[str | int]:
         """File names and image ids of detections that no image asked for so far (likely a wrong file)."""
         return sorted(set(self.by_name) - self.matched_names) + sorted(set(self.by_id) - self.matched_ids)
+
+
+def checked_detection_file(bbox_file: str, ann_file: str, out_dir: str) -> str:
+    """A detections file that MMPose's ``CocoDataset`` (``bbox_file``, for tools/test.py) can use safely.
+
+    A missing, malformed or empty file raises :class:`DetectionFileError`. Person detections of images that
+    ``ann_file`` does not list, or whose box fails :func:`valid_boxes` (NaN/inf box or score, under a pixel, outside
+    the image), are dropped with a warning; the rest go to ``out_dir/checked_<name>``, whose path is returned.
+    When nothing is dropped, ``bbox_file`` itself is returned.
+    """
+    detections = _load_json(bbox_file)
+    if not isinstance(detections, list) or not detections:
+        raise DetectionFileError(f'{bbox_file}: expected a non-empty list of detections (COCO results format)')
+    try:
+        shapes = {img['id']: (img['height'], img['width']) for img in _load_json(ann_file)['images']}
+    except (KeyError, TypeError) as error:
+        raise DetectionFileError(f'{ann_file}: expected a COCO json with images (id, width, height)') from error
+    kept, unknown = [], set()
+    for index, det in enumerate(detections):
+        try:
+            if det.get('category_id') != 1:  # MMPose ignores non-person detections
+                kept.append(det)
+                continue
+            x, y, w, h = (float(v) for v in det['bbox'])
+            row = np.array([x, y, x + w, y + h, float(det['score'])], np.float32)
+            image_id = det['image_id']
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            raise DetectionFileError(f'{bbox_file}: detection {index} is not a COCO result with image_id, '
+                                     f'bbox [x, y, w, h] and score ({type(error).__name__}: {error})') from error
+        if image_id not in shapes:
+            unknown.add(image_id)
+        elif len(valid_boxes(row, shapes[image_id], f'{bbox_file}: detection {index} (image {image_id})')):
+            kept.append(det)
+    if unknown:
+        print_log(f'{bbox_file}: dropped the detections of {len(unknown)} image id(s) not in {ann_file}: '
+                  f'{sorted(unknown)[:5]}', logger='current', level=logging.WARNING)
+    if len(kept) == len(detections):
+        return bbox_file
+    if not any(det.get('category_id') == 1 for det in kept):
+        raise DetectionFileError(f'{bbox_file}: no usable person detection for the images of {ann_file}')
+    os.makedirs(out_dir, exist_ok=True)
+    path = osp.join(out_dir, f'checked_{osp.basename(bbox_file)}')
+    atomic_write_json(kept, path)
+    return path
 
 
 def coco_style_id(name: str) -> int | None:

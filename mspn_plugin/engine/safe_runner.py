@@ -1,4 +1,5 @@
 """MMEngine's runner with crash-safe checkpoint writes and checkpoints that must fit the model."""
+import os
 import os.path as osp
 import re
 
@@ -33,8 +34,12 @@ class SafeRunner(Runner):
             return
         path = osp.join(out_dir, filename)
         tmp = temporary_name(path)
-        super().save_checkpoint(out_dir, osp.basename(tmp), *args, **kwargs)
-        commit_file(tmp, path)
+        try:
+            super().save_checkpoint(out_dir, osp.basename(tmp), *args, **kwargs)
+            commit_file(tmp, path)
+        finally:
+            if osp.exists(tmp):
+                os.remove(tmp)
 
     def load_checkpoint(self, filename: str, map_location: str = 'cpu', strict: bool = False,
                         revise_keys: list = DEFAULT_REVISE_KEYS) -> dict:
