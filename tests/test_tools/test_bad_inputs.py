@@ -19,8 +19,9 @@ import torch
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
-from mmpose.apis import init_model
 from mmpose.registry import DATASETS
+
+from mspn_plugin.testing.checkpoints import save_random_checkpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = str(ROOT / 'tests/data/configs/mspn_tiny_coco.py')
@@ -51,13 +52,6 @@ class RunsCode:
         return os.system, (f'touch {self.marker}',)
 
 
-def tiny_state_dict(**changes) -> dict:
-    cfg = Config.fromfile(TINY)
-    cfg.merge_from_dict(changes)
-    torch.manual_seed(0)
-    return init_model(cfg, None, device='cpu').state_dict()
-
-
 @pytest.fixture(scope='module')
 def files(tmp_path_factory) -> dict[str, Path]:
     """Checkpoints (good, for another model, broken, malicious) and configs, made once."""
@@ -65,12 +59,13 @@ def files(tmp_path_factory) -> dict[str, Path]:
     made = dict(good=root / 'good.pth', stages=root / 'one_stage.pth', keypoints=root / 'k14.pth',
                 truncated=root / 'truncated.pth', malicious=root / 'malicious.pth', marker=root / 'pwned',
                 unknown_type=root / 'unknown_type.py', typo=root / 'typo.py')
-    torch.save({'state_dict': tiny_state_dict()}, made['good'])
-    torch.save({'state_dict': tiny_state_dict(**{'model.backbone.num_stages': 1, 'model.head.num_stages': 1,
-                                                  'model.head.kernel_schedule': [[5, 5, 3, 3]]})}, made['stages'])
-    torch.save({'state_dict': tiny_state_dict(**{'model.head.out_channels': 14})}, made['keypoints'])
+    save_random_checkpoint(TINY, made['good'])
+    save_random_checkpoint(TINY, made['stages'], **{'model.backbone.num_stages': 1, 'model.head.num_stages': 1,
+                                                    'model.head.kernel_schedule': [[5, 5, 3, 3]]})
+    save_random_checkpoint(TINY, made['keypoints'], **{'model.head.out_channels': 14})
     made['truncated'].write_bytes(made['good'].read_bytes()[:100_000])
-    torch.save({'state_dict': tiny_state_dict(), 'payload': RunsCode(made['marker'])}, made['malicious'])
+    good = torch.load(made['good'], weights_only=True)
+    torch.save(dict(good, payload=RunsCode(made['marker'])), made['malicious'])
     made['unknown_type'].write_text(f"_base_ = ['{TINY}']\nmodel = dict(backbone=dict(type='MSPNBackbon'))\n")
     made['typo'].write_text(f"_base_ = ['{TINY}']\nmodel = dict(backbone=dict(num_stagez=2))\n")
     return made
