@@ -124,7 +124,7 @@ def infer(files, tmp_path, capsys, images: list[str], detections, *, config: str
     """Run tools/infer.py on a folder of ``images`` with ``detections``; returns the exit status, the output (stdout
     and stderr), the predictions and the summary."""
     folder = tmp_path / 'images'
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for name in images:
         make_image(folder, name)
     dets = write_detections(tmp_path / 'dets.json', detections)
@@ -217,6 +217,17 @@ def test_infer_refuses_unusable_detection_files(files, tmp_path, capsys, detecti
     assert_one_line_error(status, stderr, *fragments)
 
 
+def test_infer_never_runs_code_from_a_detections_file(files, tmp_path, capsys):
+    """Values are parsed as json numbers and strings only: code in a score is an error, code in a file name is
+    a name that matches no image."""
+    code = f"__import__('os').system('touch {files['marker']}')"
+    status, stderr, _, _ = infer(files, tmp_path / 'score', capsys, ['a.jpg'], [person('a.jpg', score=code)])
+    assert_one_line_error(status, stderr, 'dets.json', 'detection 0')
+    status, _, _, summary = infer(files, tmp_path / 'name', capsys, ['a.jpg'], [person('a.jpg'), person(code)])
+    assert status == 0 and summary['unmatched_detections'] == [code]
+    assert not files['marker'].exists()
+
+
 @pytest.mark.parametrize('config,checkpoint,fragments', [
     ('unknown_type', 'good', ['unknown_type.py', 'MSPNBackbon is not in the']),
     ('typo', 'good', ['typo.py', "unexpected keyword argument 'num_stagez'"]),
@@ -266,9 +277,10 @@ def test_runner_tools_name_a_missing_or_corrupt_dataset_image(files, tmp_path, c
     else:
         image.write_bytes(image.read_bytes()[:5000])
     which = 'train_dataloader' if tool == 'train' else 'test_dataloader'
+    # 4 iterations of 4 instances cover all 14 training instances (a shuffled epoch first), so the image is reached
     args = [files['good']] if tool == 'test' else []
     status, output = runner_tool(tool, capfd, *args, '--work-dir', tmp_path / 'work', '--cfg-options',
-                                 f'{which}.dataset.data_root={broken_coco}/', 'train_cfg.max_iters=2')
+                                 f'{which}.dataset.data_root={broken_coco}/', 'train_cfg.max_iters=4')
     assert_one_line_error(status, output, str(image), reason)
 
 
