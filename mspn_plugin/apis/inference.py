@@ -81,29 +81,18 @@ class DetectionFile:
 
     def __init__(self, path: str, images_json: str | None = None, score_thr: float = 0.3,
                  category_id: int = 1) -> None:
-        detections = _load_json(path)
-        if not isinstance(detections, list):
-            raise DetectionFileError(f'{path}: expected a list of detections (COCO results format)')
-        if not detections:
-            raise DetectionFileError(f'{path}: holds no detections')
         self.path = path
         self.by_name: dict[str, list] = defaultdict(list)
         self.by_id: dict[int, list] = defaultdict(list)
-        for index, det in enumerate(detections):
-            try:
-                score = float(det.get('score', 1.0))
-                # a NaN score is kept here, to be dropped with a warning by valid_boxes
-                if det.get('category_id', category_id) != category_id or score < score_thr:
-                    continue
-                x, y, w, h = (float(v) for v in det['bbox'])
-                row = [x, y, x + w, y + h, score]
-                if 'file_name' in det:
-                    self.by_name[osp.basename(str(det['file_name']))].append(row)
-                else:
-                    self.by_id[int(det['image_id'])].append(row)
-            except (AttributeError, KeyError, TypeError, ValueError) as error:
-                raise DetectionFileError(f'{path}: detection {index} is not a COCO result with bbox [x, y, w, h] '
-                                         f'and file_name or image_id ({type(error).__name__}: {error})') from error
+        for index, det in enumerate(_load_detections(path)):
+            row = _detection_row(det, index, path)
+            # a NaN score is kept here, to be dropped with a warning by valid_boxes
+            if det.get('category_id', category_id) != category_id or row[4] < score_thr:
+                continue
+            if 'file_name' in det:
+                self.by_name[osp.basename(str(det['file_name']))].append(row)
+            else:
+                self.by_id[_image_id(det, index, path)].append(row)
         self.name_to_id = {}
         if images_json:
             try:
@@ -113,7 +102,7 @@ class DetectionFile:
                 raise DetectionFileError(f'{images_json}: expected a COCO json with images (id, file_name): '
                                          f'{type(error).__name__}: {error}') from error
         self.matched_names: set[str] = set()
-        self.matched_ids: set[int] = set()
+        self.matched_ids: set[int | None] = set()
 
     def image_id(self, name: str) -> int | None:
         """The COCO image id of file ``name``, when it can be known."""
@@ -144,28 +133,21 @@ def checked_detection_file(bbox_file: str, ann_file: str, out_dir: str) -> str:
     the image), are dropped with a warning; the rest go to ``out_dir/checked_<name>``, whose path is returned.
     When nothing is dropped, ``bbox_file`` itself is returned.
     """
-    detections = _load_json(bbox_file)
-    if not isinstance(detections, list) or not detections:
-        raise DetectionFileError(f'{bbox_file}: expected a non-empty list of detections (COCO results format)')
+    detections = _load_detections(bbox_file)
     try:
         shapes = {img['id']: (img['height'], img['width']) for img in _load_json(ann_file)['images']}
     except (KeyError, TypeError) as error:
         raise DetectionFileError(f'{ann_file}: expected a COCO json with images (id, width, height)') from error
     kept, unknown = [], set()
     for index, det in enumerate(detections):
-        try:
-            if det.get('category_id') != 1:  # MMPose ignores non-person detections
-                kept.append(det)
-                continue
-            x, y, w, h = (float(v) for v in det['bbox'])
-            row = np.array([x, y, x + w, y + h, float(det['score'])], np.float32)
-            image_id = det['image_id']
-        except (AttributeError, KeyError, TypeError, ValueError) as error:
-            raise DetectionFileError(f'{bbox_file}: detection {index} is not a COCO result with image_id, '
-                                     f'bbox [x, y, w, h] and score ({type(error).__name__}: {error})') from error
-        if image_id not in shapes:
+        row = _detection_row(det, index, bbox_file)
+        image_id = _image_id(det, index, bbox_file)
+        if det.get('category_id') != 1:  # MMPose ignores non-person detections
+            kept.append(det)
+        elif image_id not in shapes:
             unknown.add(image_id)
-        elif len(valid_boxes(row, shapes[image_id], f'{bbox_file}: detection {index} (image {image_id})')):
+        elif len(valid_boxes(np.array(row, np.float32), shapes[image_id], f'{bbox_file}: detection {index} '
+                             f'(image {image_id})')):
             kept.append(det)
     if unknown:
         print_log(f'{bbox_file}: dropped the detections of {len(unknown)} image id(s) not in {ann_file}: '
@@ -194,6 +176,31 @@ def _load_json(path: str):
             return json.load(f)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise DetectionFileError(f'{path}: malformed json ({error})') from error
+
+
+def _load_detections(path: str) -> list:
+    detections = _load_json(path)
+    if not isinstance(detections, list) or not detections:
+        raise DetectionFileError(f'{path}: expected a non-empty list of detections (COCO results format)')
+    return detections
+
+
+def _detection_row(det, index: int, path: str) -> list[float]:
+    """x1, y1, x2, y2, score of detection number ``index`` of file ``path`` (score 1 when it has none)."""
+    try:
+        x, y, w, h = (float(v) for v in det['bbox'])
+        return [x, y, x + w, y + h, float(det.get('score', 1.0))]
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise DetectionFileError(f'{path}: detection {index} is not a COCO result with a bbox [x, y, w, h] and a '
+                                 f'numeric score ({type(error).__name__}: {error})') from error
+
+
+def _image_id(det: dict, index: int, path: str) -> int:
+    try:
+        return int(det['image_id'])
+    except (KeyError, TypeError, ValueError) as error:
+        raise DetectionFileError(f'{path}: detection {index} has neither a file_name nor an integer image_id') \
+            from error
 
 
 @dataclass

@@ -206,9 +206,9 @@ def test_infer_reports_detections_of_unknown_images(files, tmp_path, capsys, war
 
 
 @pytest.mark.parametrize('detections,fragments', [
-    ('[]', ['dets.json', 'holds no detections']),
+    ('[]', ['dets.json', 'expected a non-empty list']),
     ('[{"file_name": "a.jpg", "bbox": [1, 2', ['dets.json', 'malformed json']),
-    ('{"annotations": []}', ['dets.json', 'expected a list']),
+    ('{"annotations": []}', ['dets.json', 'expected a non-empty list']),
     ('[{"file_name": "a.jpg", "score": 0.9}]', ['dets.json', 'detection 0']),
     ('[{"file_name": "a.jpg", "bbox": [1, 2, "three", 4], "score": 0.9}]', ['dets.json', 'detection 0']),
 ], ids=['empty detections file', 'malformed json', 'not a list', 'detection without bbox', 'non-numeric bbox'])
