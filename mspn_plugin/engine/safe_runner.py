@@ -1,5 +1,4 @@
 """MMEngine's runner with crash-safe checkpoint writes and checkpoints that must fit the model."""
-import os
 import os.path as osp
 import re
 
@@ -9,7 +8,7 @@ from mmengine.runner import Runner
 from mmpose.registry import RUNNERS
 
 from ..utils.checkpoint_check import check_state_dict
-from ..utils.files import commit_file, temporary_name
+from ..utils.files import atomic_path
 
 DEFAULT_REVISE_KEYS = ((r'^module\.', ''),)
 
@@ -32,14 +31,8 @@ class SafeRunner(Runner):
         if '://' in out_dir:  # remote storage: the backend decides
             super().save_checkpoint(out_dir, filename, *args, **kwargs)
             return
-        path = osp.join(out_dir, filename)
-        tmp = temporary_name(path)
-        try:
+        with atomic_path(osp.join(out_dir, filename)) as tmp:
             super().save_checkpoint(out_dir, osp.basename(tmp), *args, **kwargs)
-            commit_file(tmp, path)
-        finally:
-            if osp.exists(tmp):
-                os.remove(tmp)
 
     def load_checkpoint(self, filename: str, map_location: str = 'cpu', strict: bool = False,
                         revise_keys: list = DEFAULT_REVISE_KEYS) -> dict:

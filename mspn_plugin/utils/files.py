@@ -7,14 +7,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 
-def temporary_name(path: str) -> str:
-    """A hidden name next to ``path`` for the file being written (same folder, so the rename is atomic)."""
-    folder, name = osp.split(path)
-    return osp.join(folder, f'.{name}.{os.getpid()}.tmp')
-
-
-def commit_file(tmp: str, path: str) -> None:
-    """Flush ``tmp`` to disk and rename it over ``path``; a crash at any point leaves the old ``path`` intact."""
+def _commit(tmp: str, path: str) -> None:
     with open(tmp, 'rb') as f:
         os.fsync(f.fileno())
     os.replace(tmp, path)
@@ -26,16 +19,25 @@ def commit_file(tmp: str, path: str) -> None:
 
 
 @contextmanager
-def atomic_open(path: str, mode: str = 'w') -> Iterator[IO[Any]]:
-    """Open ``path`` for writing so that it is replaced only once the whole content is written."""
-    tmp = temporary_name(path)
+def atomic_path(path: str) -> Iterator[str]:
+    """A temporary path to write ``path``'s new content to (hidden, same folder). When the block completes, the
+    file is flushed to disk and renamed over ``path``; when it fails, it is removed. A crash at any point leaves
+    the old ``path`` intact."""
+    folder, name = osp.split(path)
+    tmp = osp.join(folder, f'.{name}.{os.getpid()}.tmp')
     try:
-        with open(tmp, mode) as f:
-            yield f
-        commit_file(tmp, path)
+        yield tmp
+        _commit(tmp, path)
     finally:
         if osp.exists(tmp):
             os.remove(tmp)
+
+
+@contextmanager
+def atomic_open(path: str, mode: str = 'w') -> Iterator[IO[Any]]:
+    """Open ``path`` for writing so that it is replaced only once the whole content is written."""
+    with atomic_path(path) as tmp, open(tmp, mode) as f:
+        yield f
 
 
 def atomic_write_json(data: Any, path: str) -> None:
