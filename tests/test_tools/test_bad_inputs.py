@@ -284,6 +284,16 @@ def test_runner_tools_name_a_missing_or_corrupt_dataset_image(files, tmp_path, c
     assert_one_line_error(status, output, str(image), reason)
 
 
+@pytest.mark.parametrize('tool', ['train', 'test'])
+@pytest.mark.parametrize('config,fragment', [('unknown_type', 'MSPNBackbon is not in the'),
+                                             ('typo', "unexpected keyword argument 'num_stagez'")])
+def test_runner_tools_name_the_config_error(files, tmp_path, capfd, tool, config, fragment):
+    args = [files['good']] if tool == 'test' else []
+    status = load_tool(tool).main([str(files[config]), *map(str, args), '--work-dir', str(tmp_path)])
+    captured = capfd.readouterr()
+    assert_one_line_error(status, captured.out + captured.err, f'{config}.py', fragment)
+
+
 @pytest.mark.parametrize('checkpoint,fragments', [
     ('stages', ['one_stage.pth', 'missing keys']), ('keypoints', ['k14.pth', 'another shape']),
     ('truncated', ['truncated.pth', 'unreadable']), ('malicious', ['malicious.pth', 'refusing to load'])])
