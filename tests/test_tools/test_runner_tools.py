@@ -58,12 +58,12 @@ def test_resume_reaches_the_uninterrupted_weights(trained, tmp_path):
         torch.testing.assert_close(resumed[key], full[key], rtol=1e-5, atol=1e-6, msg=key)
 
 
-LONGER = ('--cfg-options', 'train_cfg.max_iters=20', 'train_cfg.val_interval=1000', 'param_scheduler.0.end=20',
+LONGER = ('--cfg-options', 'train_cfg.max_iters=16', 'train_cfg.val_interval=1000', 'param_scheduler.0.end=16',
           'default_hooks.checkpoint.interval=4')
 
 
 def test_a_killed_run_resumes_to_the_uninterrupted_weights(tmp_path):
-    """SIGKILL a 20-iteration run once its iteration-8 checkpoint exists (possibly during a later save), resume it
+    """SIGKILL a 16-iteration run once its iteration-8 checkpoint exists (possibly during a later save), resume it
     with --resume: the final weights equal those of a run never interrupted."""
     train(tmp_path / 'full', *LONGER)
     killed = tmp_path / 'killed'
@@ -73,10 +73,10 @@ def test_a_killed_run_resumes_to_the_uninterrupted_weights(tmp_path):
     while not (killed / 'iter_8.pth').exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
-    assert process.wait() == -signal.SIGKILL and not (killed / 'iter_20.pth').exists()
+    assert process.wait() == -signal.SIGKILL and not (killed / 'iter_16.pth').exists()
     output = train(killed, '--resume', *LONGER)
     assert 'resumed' in output.lower()
-    full, resumed = weights(tmp_path / 'full/iter_20.pth'), weights(killed / 'iter_20.pth')
+    full, resumed = weights(tmp_path / 'full/iter_16.pth'), weights(killed / 'iter_16.pth')
     assert full.keys() == resumed.keys()
     for key in full:
         torch.testing.assert_close(resumed[key], full[key], rtol=1e-5, atol=1e-6, msg=key)
