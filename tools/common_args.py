@@ -1,7 +1,11 @@
-"""The arguments every runner-based tool shares."""
+"""The arguments every runner-based tool shares, and how the tools report bad inputs."""
 import argparse
+import sys
+from collections.abc import Callable
 
 from mmengine.config import DictAction
+
+from mspn_plugin.utils.errors import input_error_message
 
 
 def runner_parser(description: str, epilog: str) -> argparse.ArgumentParser:
@@ -15,3 +19,17 @@ def runner_parser(description: str, epilog: str) -> argparse.ArgumentParser:
                         help='job launcher (dist_train.sh / dist_test.sh use pytorch)')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0, help=argparse.SUPPRESS)
     return parser
+
+
+def exit_status(run: Callable[[], object], config: str | None = None) -> int:
+    """Run ``run``; 0 when it completes, 1 with ``error: <file>: <problem>`` on stderr (no traceback) when an input
+    file is bad (:func:`~mspn_plugin.utils.errors.input_error_message`). Other errors propagate."""
+    try:
+        run()
+    except Exception as error:
+        message = input_error_message(error, config)
+        if message is None:
+            raise
+        print(f'error: {message}', file=sys.stderr)
+        return 1
+    return 0

@@ -11,6 +11,8 @@ import argparse
 import json
 import sys
 
+from common_args import exit_status
+
 from mspn_plugin.apis import DetectionFile, PersonDetector, TopdownPoseEstimation, run_topdown_inference
 
 EXAMPLES = '''examples:
@@ -21,7 +23,7 @@ EXAMPLES = '''examples:
 '''
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], epilog=EXAMPLES,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('pose_config')
@@ -40,30 +42,29 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--no-oks-nms', action='store_true', help='keep overlapping poses (no OKS-NMS)')
     parser.add_argument('--no-vis', action='store_true', help='do not draw')
     parser.add_argument('--device', default=None, help='default: the GPU when there is one, else the CPU')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.det_config and not args.det_checkpoint:
         parser.error('--det-config needs --det-checkpoint (a detector with random weights is never used)')
     return args
 
 
-def main() -> int:
-    args = parse_args()
-    try:
-        estimator = TopdownPoseEstimation(args.pose_config, args.pose_checkpoint, args.device, flip=not args.no_flip,
-                                          oks_nms_thr=None if args.no_oks_nms else 0.9)
-        if args.bboxes:
-            boxes = DetectionFile(args.bboxes, args.images_json, args.det_score_thr,
-                                  1 if args.det_cat_id is None else args.det_cat_id)
-        else:
-            boxes = PersonDetector(args.det_config, args.det_checkpoint, estimator.device, args.det_score_thr,
-                                   0 if args.det_cat_id is None else args.det_cat_id)
-        summary = run_topdown_inference(estimator, boxes, args.input, args.out_dir, draw=not args.no_vis)
-    except (FileNotFoundError, ValueError) as error:
-        print(f'error: {error}', file=sys.stderr)
-        return 1
+def run(args: argparse.Namespace) -> None:
+    estimator = TopdownPoseEstimation(args.pose_config, args.pose_checkpoint, args.device, flip=not args.no_flip,
+                                      oks_nms_thr=None if args.no_oks_nms else 0.9)
+    if args.bboxes:
+        boxes = DetectionFile(args.bboxes, args.images_json, args.det_score_thr,
+                              1 if args.det_cat_id is None else args.det_cat_id)
+    else:
+        boxes = PersonDetector(args.det_config, args.det_checkpoint, estimator.device, args.det_score_thr,
+                               0 if args.det_cat_id is None else args.det_cat_id)
+    summary = run_topdown_inference(estimator, boxes, args.input, args.out_dir, draw=not args.no_vis)
     print(json.dumps(summary, indent=1))
     print(f'predictions: {args.out_dir}/predictions.json')
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    return exit_status(lambda: run(args), args.pose_config)
 
 
 if __name__ == '__main__':

@@ -3,7 +3,9 @@
 Usage:
     python tools/test.py CONFIG CHECKPOINT [--work-dir D] [--cfg-options KEY=VALUE ...]
 """
-from common_args import runner_parser
+import sys
+
+from common_args import exit_status, runner_parser
 
 from mspn_plugin.apis import build_runner, prepare_config
 
@@ -14,13 +16,14 @@ EXAMPLES = '''examples:
 '''
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = runner_parser('Test a pose model.', EXAMPLES)
     parser.add_argument('checkpoint', help='checkpoint file')
-    args = parser.parse_args()
-    cfg = prepare_config(args.config, args.work_dir, args.cfg_options, args.launcher)
-    build_runner(cfg, load_from=args.checkpoint).test()
+    args = parser.parse_args(argv)
+    return exit_status(lambda: build_runner(
+        prepare_config(args.config, args.work_dir, args.cfg_options, args.launcher),
+        load_from=args.checkpoint).test(), args.config)
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

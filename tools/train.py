@@ -3,7 +3,9 @@
 Usage:
     python tools/train.py CONFIG [--work-dir D] [--resume [CKPT]] [--amp] [--cfg-options KEY=VALUE ...]
 """
-from common_args import runner_parser
+import sys
+
+from common_args import exit_status, runner_parser
 
 from mspn_plugin.apis import build_runner, prepare_config
 
@@ -14,16 +16,17 @@ EXAMPLES = '''examples:
 '''
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = runner_parser('Train a pose model.', EXAMPLES)
     parser.add_argument('--resume', nargs='?', const=True, default=False, metavar='CKPT',
                         help='resume from CKPT, or from the latest checkpoint in the work dir if none is given')
     parser.add_argument('--amp', action='store_true',
                         help='mixed precision (float16 on a GPU, bfloat16 autocast on CPU)')
-    args = parser.parse_args()
-    cfg = prepare_config(args.config, args.work_dir, args.cfg_options, args.launcher, args.amp)
-    build_runner(cfg, resume=args.resume).train()
+    args = parser.parse_args(argv)
+    return exit_status(lambda: build_runner(
+        prepare_config(args.config, args.work_dir, args.cfg_options, args.launcher, args.amp),
+        resume=args.resume).train(), args.config)
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

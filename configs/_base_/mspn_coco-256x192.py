@@ -1,6 +1,8 @@
 # 2xMSPN-Res50 on COCO at 256x192: the shared base of the COCO configs (children change a few numbers).
 _base_ = ['mmpose::_base_/default_runtime.py']
 custom_imports = dict(imports=['mspn_plugin'], allow_failed_imports=False)
+# Atomic checkpoint writes; checkpoints that do not fit the model are refused, not loaded partly.
+runner_type = 'SafeRunner'
 # MMPose's PoseLocalVisualizer fails under numpy 2 when drawing keypoints; this subclass fixes only that.
 visualizer = dict(type='Numpy2PoseLocalVisualizer')
 
@@ -64,7 +66,7 @@ data_root = 'data/coco/'
 
 # Paper 4.2 augmentation. Probabilities the paper leaves open follow the authors' code.
 train_pipeline = [
-    dict(type='LoadImage'),
+    dict(type='ReadImage'),  # LoadImage, with an error naming the file for a missing or corrupt image
     dict(type='KeepVisibilityFlags'),  # COCO's 0/1/2 flags, for mask_policy='visible'
     dict(type='GetBBoxCenterScale'),  # box x1.25 (MMPose's default; the paper does not say)
     dict(type='RandomFlip', direction='horizontal', prob=0.5),
@@ -75,7 +77,7 @@ train_pipeline = [
     dict(type='PackPoseInputs'),
 ]
 val_pipeline = [
-    dict(type='LoadImage'),
+    dict(type='ReadImage'),
     dict(type='GetBBoxCenterScale'),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='PackPoseInputs'),

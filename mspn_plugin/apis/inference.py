@@ -10,7 +10,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 import torch
 from mmengine.dataset import Compose, pseudo_collate
@@ -20,23 +19,9 @@ from mmpose.apis import init_model
 from mmpose.evaluation.functional import oks_nms
 from mmpose.structures import PoseDataSample
 
-
-class ImageReadError(RuntimeError):
-    """An input image is missing, empty or cannot be decoded."""
-
-
-def read_image(path: str) -> np.ndarray:
-    """Read an image as 8-bit BGR (grayscale, alpha and 16-bit files are converted), or raise
-    :class:`ImageReadError` naming the file and the reason."""
-    if not osp.isfile(path):
-        raise ImageReadError(f'{path}: file not found')
-    data = np.fromfile(path, dtype=np.uint8)
-    if data.size == 0:
-        raise ImageReadError(f'{path}: empty file')
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR)
-    if image is None:
-        raise ImageReadError(f'{path}: cannot be decoded as an image (corrupt or unsupported format)')
-    return image
+from ..utils.checkpoint_check import load_checked_checkpoint
+from ..utils.errors import InputError
+from ..utils.files import atomic_write_json
 
 
 def valid_boxes(boxes: np.ndarray, image_shape: tuple[int, ...], where: str) -> np.ndarray:
@@ -82,35 +67,42 @@ class PersonDetector:
         return np.concatenate([preds.bboxes[keep], preds.scores[keep, None]], axis=1).astype(np.float32)
 
 
+class DetectionFileError(InputError, ValueError):
+    """A detections (or images) json is malformed or holds no usable detection."""
+
+
 class DetectionFile:
     """Person boxes from a COCO-results json (``bbox`` as x, y, w, h and ``score``).
 
     A detection is matched to an image by its ``file_name`` when it has one, else by ``image_id``: through
     ``images_json`` (a COCO json whose ``images`` map ids to file names) or, for COCO-style names such as
-    ``000000000785.jpg``, the number in the name.
+    ``000000000785.jpg``, the number in the name. Values are only ever parsed as json numbers and strings.
     """
 
     def __init__(self, path: str, images_json: str | None = None, score_thr: float = 0.3,
                  category_id: int = 1) -> None:
-        detections = _load_json(path)
-        if not isinstance(detections, list):
-            raise ValueError(f'{path}: expected a list of detections (COCO results format)')
         self.path = path
         self.by_name: dict[str, list] = defaultdict(list)
         self.by_id: dict[int, list] = defaultdict(list)
-        for det in detections:
-            if det.get('category_id', category_id) != category_id or float(det.get('score', 1.0)) < score_thr:
+        for index, det in enumerate(_load_detections(path)):
+            row = _detection_row(det, index, path)
+            # a NaN score is kept here, to be dropped with a warning by valid_boxes
+            if det.get('category_id', category_id) != category_id or row[4] < score_thr:
                 continue
-            x, y, w, h = det['bbox']
-            row = [x, y, x + w, y + h, float(det.get('score', 1.0))]
             if 'file_name' in det:
-                self.by_name[osp.basename(det['file_name'])].append(row)
+                self.by_name[osp.basename(str(det['file_name']))].append(row)
             else:
-                self.by_id[int(det['image_id'])].append(row)
+                self.by_id[_image_id(det, index, path)].append(row)
         self.name_to_id = {}
         if images_json:
-            self.name_to_id = {osp.basename(img['file_name']): int(img['id'])
-                               for img in _load_json(images_json)['images']}
+            try:
+                self.name_to_id = {osp.basename(img['file_name']): int(img['id'])
+                                   for img in _load_json(images_json)['images']}
+            except (KeyError, TypeError, ValueError) as error:
+                raise DetectionFileError(f'{images_json}: expected a COCO json with images (id, file_name): '
+                                         f'{type(error).__name__}: {error}') from error
+        self.matched_names: set[str] = set()
+        self.matched_ids: set[int | None] = set()
 
     def image_id(self, name: str) -> int | None:
         """The COCO image id of file ``name``, when it can be known."""
@@ -120,10 +112,54 @@ class DetectionFile:
 
     def __call__(self, image: np.ndarray, name: str) -> np.ndarray:
         rows = self.by_name.get(name)
-        if rows is None:
+        if rows is not None:
+            self.matched_names.add(name)
+        else:
             image_id = self.image_id(name)
             rows = self.by_id.get(image_id, []) if image_id is not None else []
+            self.matched_ids.add(image_id)
         return np.asarray(rows, dtype=np.float32).reshape(-1, 5)
+
+    def unmatched(self) -> list[str | int]:
+        """File names and image ids of detections that no image asked for so far (likely a wrong file)."""
+        return sorted(set(self.by_name) - self.matched_names) + sorted(set(self.by_id) - self.matched_ids)
+
+
+def checked_detection_file(bbox_file: str, ann_file: str, out_dir: str) -> str:
+    """A detections file that MMPose's ``CocoDataset`` (``bbox_file``, for tools/test.py) can use safely.
+
+    A missing, malformed or empty file raises :class:`DetectionFileError`. Person detections of images that
+    ``ann_file`` does not list, or whose box fails :func:`valid_boxes` (NaN/inf box or score, under a pixel, outside
+    the image), are dropped with a warning; the rest go to ``out_dir/checked_<name>``, whose path is returned.
+    When nothing is dropped, ``bbox_file`` itself is returned.
+    """
+    detections = _load_detections(bbox_file)
+    try:
+        shapes = {img['id']: (img['height'], img['width']) for img in _load_json(ann_file)['images']}
+    except (KeyError, TypeError) as error:
+        raise DetectionFileError(f'{ann_file}: expected a COCO json with images (id, width, height)') from error
+    kept, unknown = [], set()
+    for index, det in enumerate(detections):
+        row = _detection_row(det, index, bbox_file)
+        image_id = _image_id(det, index, bbox_file)
+        if det.get('category_id') != 1:  # MMPose ignores non-person detections
+            kept.append(det)
+        elif image_id not in shapes:
+            unknown.add(image_id)
+        elif len(valid_boxes(np.array(row, np.float32), shapes[image_id], f'{bbox_file}: detection {index} '
+                             f'(image {image_id})')):
+            kept.append(det)
+    if unknown:
+        print_log(f'{bbox_file}: dropped the detections of {len(unknown)} image id(s) not in {ann_file}: '
+                  f'{sorted(unknown)[:5]}', logger='current', level=logging.WARNING)
+    if len(kept) == len(detections):
+        return bbox_file
+    if not any(det.get('category_id') == 1 for det in kept):
+        raise DetectionFileError(f'{bbox_file}: no usable person detection for the images of {ann_file}')
+    os.makedirs(out_dir, exist_ok=True)
+    path = osp.join(out_dir, f'checked_{osp.basename(bbox_file)}')
+    atomic_write_json(kept, path)
+    return path
 
 
 def coco_style_id(name: str) -> int | None:
@@ -138,8 +174,33 @@ def _load_json(path: str):
     try:
         with open(path) as f:
             return json.load(f)
-    except json.JSONDecodeError as error:
-        raise ValueError(f'{path}: malformed json ({error})') from error
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise DetectionFileError(f'{path}: malformed json ({error})') from error
+
+
+def _load_detections(path: str) -> list:
+    detections = _load_json(path)
+    if not isinstance(detections, list) or not detections:
+        raise DetectionFileError(f'{path}: expected a non-empty list of detections (COCO results format)')
+    return detections
+
+
+def _detection_row(det, index: int, path: str) -> list[float]:
+    """x1, y1, x2, y2, score of detection number ``index`` of file ``path`` (score 1 when it has none)."""
+    try:
+        x, y, w, h = (float(v) for v in det['bbox'])
+        return [x, y, x + w, y + h, float(det.get('score', 1.0))]
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise DetectionFileError(f'{path}: detection {index} is not a COCO result with a bbox [x, y, w, h] and a '
+                                 f'numeric score ({type(error).__name__}: {error})') from error
+
+
+def _image_id(det: dict, index: int, path: str) -> int:
+    try:
+        return int(det['image_id'])
+    except (KeyError, TypeError, ValueError) as error:
+        raise DetectionFileError(f'{path}: detection {index} has neither a file_name nor an integer image_id') \
+            from error
 
 
 @dataclass
@@ -173,7 +234,8 @@ class TopdownPoseEstimation:
 
     Args:
         config: pose config file.
-        checkpoint: pose checkpoint; required (a model with random weights is never used silently).
+        checkpoint: pose checkpoint; required (a model with random weights is never used silently) and must fit
+            the model exactly (:class:`CheckpointMismatchError` otherwise).
         device: ``'cpu'``, ``'cuda:0'``, ...; default: the GPU when there is one.
         flip: flip test (averaging with the mirrored image's heatmaps).
         oks_nms_thr: OKS-NMS threshold over an image's poses, as MMPose's ``CocoMetric`` does; None: off.
@@ -186,8 +248,9 @@ class TopdownPoseEstimation:
             raise FileNotFoundError(f'pose checkpoint {checkpoint} does not exist')
         self.device = device or ('cuda:0' if torch.cuda.is_available() else 'cpu')
         with DefaultScope.overwrite_default_scope('mmpose'):
-            self.model = init_model(config, checkpoint, device=self.device,
-                                    cfg_options={'model.test_cfg.flip_test': flip})
+            self.model = init_model(config, None, device=self.device, cfg_options={'model.test_cfg.flip_test': flip})
+            meta = load_checked_checkpoint(self.model, checkpoint).get('meta', {})
+            self.model.dataset_meta = meta.get('dataset_meta', self.model.dataset_meta)
             self.pipeline = Compose(self.model.cfg.test_dataloader.dataset.pipeline)
         self.oks_nms_thr = oks_nms_thr
         self.keypoint_score_thr = keypoint_score_thr
@@ -217,10 +280,3 @@ class TopdownPoseEstimation:
         return ImagePoses(keypoints[keep], keypoint_scores[keep], boxes[keep], scores[keep],
                           [samples[i] for i in keep])
 
-
-def atomic_write_json(data, path: str) -> None:
-    """Write json to ``path`` through a temporary file and a rename, so a crash never leaves half a file."""
-    tmp = f'{path}.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(data, f)
-    os.replace(tmp, path)

@@ -12,14 +12,13 @@ from mmpose.registry import VISUALIZERS
 from mmpose.structures import merge_data_samples
 from tqdm import tqdm
 
+from ..utils.files import atomic_write_json
+from ..utils.image_io import ImageReadError, read_image
 from .inference import (
     DetectionFile,
     ImagePoses,
-    ImageReadError,
     TopdownPoseEstimation,
-    atomic_write_json,
     coco_style_id,
-    read_image,
     valid_boxes,
 )
 
@@ -113,8 +112,9 @@ def run_topdown_inference(estimator: TopdownPoseEstimation, boxes: BoxSource, in
     """Estimate poses in ``inputs`` (image, folder or video) and write ``out_dir/predictions.json`` (COCO keypoint
     results with ``file_name`` and, when known, ``image_id``) and drawings under ``out_dir/vis/``.
 
-    Unreadable images are reported and skipped; images without a person are reported and contribute no results.
-    Returns a summary: images processed, poses found, images without people, skipped files with reasons.
+    Unreadable images are reported and skipped; images without a person are reported and contribute no results;
+    detections from a :class:`DetectionFile` that no input image matched are reported. Returns a summary: images
+    processed, poses found, images without people, skipped files with reasons (and unmatched detections).
     """
     if not osp.exists(inputs):
         raise FileNotFoundError(f'input {inputs} does not exist')
@@ -152,6 +152,12 @@ def run_topdown_inference(estimator: TopdownPoseEstimation, boxes: BoxSource, in
             drawer.close()
         atomic_write_json(results, str(out / 'predictions.json'))
     summary = dict(processed=processed, poses=len(results), without_people=without_people, skipped=skipped)
+    if isinstance(boxes, DetectionFile) and not video and boxes.unmatched():
+        unmatched = boxes.unmatched()
+        summary['unmatched_detections'] = unmatched
+        print_log(f'{boxes.path}: detections for {len(unmatched)} image(s) not in {inputs} were not used: '
+                  f'{", ".join(map(str, unmatched[:5]))}{" ..." if len(unmatched) > 5 else ""}', logger='current',
+                  level=logging.WARNING)
     if skipped:
         atomic_write_json(skipped, str(out / 'skipped.json'))
     return summary

@@ -6,6 +6,9 @@ import torch
 import torch.distributed as dist
 from mmengine.config import Config
 from mmengine.runner import Runner
+from mmpose.registry import RUNNERS
+
+from .inference import checked_detection_file
 
 __all__ = ['prepare_config', 'build_runner']
 
@@ -14,9 +17,10 @@ def prepare_config(config: str, work_dir: str | None = None, cfg_options: dict |
                    launcher: str = 'none', amp: bool = False) -> Config:
     """Load ``config``, apply ``--cfg-options`` and the command-line choices.
 
-    ``work_dir`` defaults to ``work_dirs/<config name>``. With ``amp``: MMEngine's ``AmpOptimWrapper`` on a
-    GPU, :class:`CPUBFloat16OptimWrapper` without one. With a launcher on a machine without a GPU, the gloo
-    backend and a device-less ``MMDistributedDataParallel``.
+    ``work_dir`` defaults to ``work_dirs/<config name>``. Detection files of the val/test sets (``bbox_file``) go
+    through :func:`checked_detection_file` (unusable detections dropped with a warning, into the work dir). With
+    ``amp``: MMEngine's ``AmpOptimWrapper`` on a GPU, :class:`CPUBFloat16OptimWrapper` without one. With a
+    launcher on a machine without a GPU, the gloo backend and a device-less ``MMDistributedDataParallel``.
     """
     if not osp.isfile(config):
         raise FileNotFoundError(f'config {config} does not exist')
@@ -31,6 +35,11 @@ def prepare_config(config: str, work_dir: str | None = None, cfg_options: dict |
             cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
         else:
             cfg.optim_wrapper.type = 'CPUBFloat16OptimWrapper'
+    for loader in ('val_dataloader', 'test_dataloader'):
+        dataset = cfg.get(loader, {}).get('dataset', {})
+        if dataset.get('bbox_file'):
+            ann_file = osp.join(dataset.get('data_root', ''), dataset.ann_file)
+            dataset.bbox_file = checked_detection_file(dataset.bbox_file, ann_file, cfg.work_dir)
     if launcher != 'none' and not torch.cuda.is_available():
         cfg.env_cfg = dict(cfg.get('env_cfg', {}), dist_cfg=dict(backend='gloo'))
         cfg.model_wrapper_cfg = dict(type='MMDistributedDataParallel', device_ids=None,
@@ -39,7 +48,8 @@ def prepare_config(config: str, work_dir: str | None = None, cfg_options: dict |
 
 
 def build_runner(cfg: Config, resume: bool | str = False, load_from: str | None = None) -> Runner:
-    """A runner for ``cfg``; ``resume`` is True (latest checkpoint in the work dir) or a checkpoint path."""
+    """A runner for ``cfg`` (of its ``runner_type``, MMEngine's ``Runner`` by default); ``resume`` is True (latest
+    checkpoint in the work dir) or a checkpoint path."""
     if isinstance(resume, str):
         cfg.resume, cfg.load_from = True, resume
     elif resume:
@@ -52,5 +62,5 @@ def build_runner(cfg: Config, resume: bool | str = False, load_from: str | None 
         # MMEngine's own initialisation calls torch.cuda.set_device, which fails without a GPU.
         dist.init_process_group(backend='gloo', rank=int(os.environ['RANK']),
                                 world_size=int(os.environ['WORLD_SIZE']))
-    return Runner.from_cfg(cfg)
+    return RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
 

@@ -1,3 +1,3 @@
-from .transforms import KeepVisibilityFlags, UniformScaleRotation, UpperLowerBodyCrop
+from .transforms import KeepVisibilityFlags, ReadImage, UniformScaleRotation, UpperLowerBodyCrop
 
-__all__ = ['KeepVisibilityFlags', 'UpperLowerBodyCrop', 'UniformScaleRotation']
+__all__ = ['KeepVisibilityFlags', 'ReadImage', 'UpperLowerBodyCrop', 'UniformScaleRotation']

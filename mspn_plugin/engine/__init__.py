@@ -1,3 +1,4 @@
 from .cpu_amp_optim_wrapper import CPUBFloat16OptimWrapper
+from .safe_runner import SafeRunner
 
-__all__ = ['CPUBFloat16OptimWrapper']
+__all__ = ['CPUBFloat16OptimWrapper', 'SafeRunner']

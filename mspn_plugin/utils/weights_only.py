@@ -16,6 +16,8 @@ import torch
 from mmengine.logging.history_buffer import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
+from .errors import InputError
+
 
 def _numpy_globals() -> list[Any]:
     """numpy's array/scalar reconstructors (module path differs between numpy 1 and 2) and dtypes."""
@@ -42,8 +44,12 @@ def history_buffer_getattr(owner: Any, name: str) -> Any:
 SAFE_GLOBALS: list[Any] = [HistoryBuffer, *_numpy_globals(), (history_buffer_getattr, 'builtins.getattr')]
 
 
-class UnsafeCheckpointError(pickle.UnpicklingError):
+class UnsafeCheckpointError(InputError, pickle.UnpicklingError):
     """A checkpoint holds pickled objects outside the weights-only allow-list (possibly code)."""
+
+
+class CheckpointReadError(InputError, RuntimeError):
+    """A checkpoint file is truncated or not a torch checkpoint."""
 
 
 def load_checkpoint_weights_only(filename: str, map_location: Any = None) -> Any:
@@ -58,8 +64,8 @@ def load_checkpoint_weights_only(filename: str, map_location: Any = None) -> Any
             f'refusing to load checkpoint {filename}: it contains pickled objects that weights-only '
             f'loading does not allow (they could run code). Details: {str(error).splitlines()[0]}') from error
     except (RuntimeError, EOFError, zipfile.BadZipFile) as error:
-        raise RuntimeError(f'checkpoint {filename} is unreadable (truncated or not a torch checkpoint): '
-                           f'{error}') from error
+        raise CheckpointReadError(f'checkpoint {filename} is unreadable (truncated or not a torch checkpoint): '
+                                  f'{error}') from error
 
 
 def install_weights_only_loading() -> None:

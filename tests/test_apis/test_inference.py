@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from mspn_plugin.apis import DetectionFile, ImageReadError, TopdownPoseEstimation, read_image
-from mspn_plugin.apis.inference import coco_style_id, valid_boxes
+from mspn_plugin.apis.inference import DetectionFileError, checked_detection_file, coco_style_id, valid_boxes
 from mspn_plugin.utils.weights_only import UnsafeCheckpointError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,3 +85,19 @@ def test_pose_model_refuses_missing_and_unsafe_checkpoints(tmp_path):
     torch.save({'state_dict': {}, 'x': RunsCode()}, evil)
     with pytest.raises(UnsafeCheckpointError, match='evil.pth'):
         TopdownPoseEstimation(config, str(evil), device='cpu')
+
+
+def test_checked_detection_file_drops_unusable_detections(tmp_path):
+    images = write_json(tmp_path / 'ann.json', dict(images=[dict(id=1, width=100, height=80)]))
+    good = dict(image_id=1, category_id=1, bbox=[10, 10, 30, 40], score=0.9)
+    clean = write_json(tmp_path / 'clean.json', [good])
+    assert checked_detection_file(clean, images, str(tmp_path / 'out')) == clean
+    dets = write_json(tmp_path / 'dets.json', [good, dict(good, image_id=2), dict(good, score=float('nan')),
+                                               dict(good, bbox=[10, 10, 0, 40]), dict(good, bbox=[500, 10, 5, 5]),
+                                               dict(good, category_id=2, bbox=[0, 0, 0, 0])])
+    checked = checked_detection_file(dets, images, str(tmp_path / 'out'))
+    assert checked == str(tmp_path / 'out/checked_dets.json')
+    assert json.loads(Path(checked).read_text()) == [good, dict(good, category_id=2, bbox=[0, 0, 0, 0])]
+    with pytest.raises(DetectionFileError, match='dets.json: detection 0 is not'):
+        checked_detection_file(write_json(tmp_path / 'dets.json', [dict(image_id=1, category_id=1, score=1)]), images,
+                               str(tmp_path))

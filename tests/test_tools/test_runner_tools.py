@@ -2,8 +2,10 @@
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,30 @@ def test_resume_reaches_the_uninterrupted_weights(trained, tmp_path):
     output = train(tmp_path, '--resume')
     assert 'resumed' in output.lower()
     full, resumed = weights(trained / 'iter_4.pth'), weights(tmp_path / 'iter_4.pth')
+    assert full.keys() == resumed.keys()
+    for key in full:
+        torch.testing.assert_close(resumed[key], full[key], rtol=1e-5, atol=1e-6, msg=key)
+
+
+LONGER = ('--cfg-options', 'train_cfg.max_iters=16', 'train_cfg.val_interval=1000', 'param_scheduler.0.end=16',
+          'default_hooks.checkpoint.interval=4')
+
+
+def test_a_killed_run_resumes_to_the_uninterrupted_weights(tmp_path):
+    """SIGKILL a 16-iteration run once its iteration-8 checkpoint exists (possibly during a later save), resume it
+    with --resume: the final weights equal those of a run never interrupted."""
+    train(tmp_path / 'full', *LONGER)
+    killed = tmp_path / 'killed'
+    process = subprocess.Popen([sys.executable, 'tools/train.py', TINY, '--work-dir', str(killed), *LONGER], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not (killed / 'iter_8.pth').exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL and not (killed / 'iter_16.pth').exists()
+    output = train(killed, '--resume', *LONGER)
+    assert 'resumed' in output.lower()
+    full, resumed = weights(tmp_path / 'full/iter_16.pth'), weights(killed / 'iter_16.pth')
     assert full.keys() == resumed.keys()
     for key in full:
         torch.testing.assert_close(resumed[key], full[key], rtol=1e-5, atol=1e-6, msg=key)

@@ -1,4 +1,5 @@
 from .augmentation import UniformScaleRotation, UpperLowerBodyCrop
+from .read_image import ReadImage
 from .visibility_flags import KeepVisibilityFlags
 
-__all__ = ['KeepVisibilityFlags', 'UpperLowerBodyCrop', 'UniformScaleRotation']
+__all__ = ['KeepVisibilityFlags', 'ReadImage', 'UpperLowerBodyCrop', 'UniformScaleRotation']

@@ -1,0 +1,48 @@
+import os
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.fileio import LocalBackend
+
+from mspn_plugin.apis import build_runner, prepare_config
+from mspn_plugin.engine import SafeRunner
+from mspn_plugin.utils.checkpoint_check import CheckpointMismatchError
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = str(ROOT / 'tests/data/configs/mspn_tiny_coco.py')
+
+
+@pytest.fixture
+def runner(tmp_path) -> SafeRunner:
+    runner = build_runner(prepare_config(TINY, work_dir=str(tmp_path)))
+    assert isinstance(runner, SafeRunner)
+    return runner
+
+
+def test_a_save_killed_halfway_leaves_the_previous_checkpoint_intact(runner, tmp_path, monkeypatch):
+    runner.save_checkpoint(str(tmp_path), 'iter_2.pth', save_optimizer=False, save_param_scheduler=False)
+    before = (tmp_path / 'iter_2.pth').read_bytes()
+
+    def write_half_then_die(self, obj: bytes, filepath) -> None:
+        with open(filepath, 'wb') as f:
+            f.write(obj[:len(obj) // 2])
+        raise KeyboardInterrupt('killed during the write')
+
+    monkeypatch.setattr(LocalBackend, 'put', write_half_then_die)
+    with torch.no_grad():
+        next(runner.model.parameters()).add_(1.0)
+    with pytest.raises(KeyboardInterrupt):
+        runner.save_checkpoint(str(tmp_path), 'iter_2.pth', save_optimizer=False, save_param_scheduler=False)
+    assert (tmp_path / 'iter_2.pth').read_bytes() == before
+    assert not [name for name in os.listdir(tmp_path) if name.endswith('.tmp')]
+
+
+def test_checkpoints_that_do_not_fit_are_refused_naming_the_keys(runner, tmp_path):
+    state_dict = runner.model.state_dict()
+    path = tmp_path / 'other.pth'
+    torch.save({'state_dict': {key: value for key, value in state_dict.items() if 'stages.1' not in key}}, path)
+    with pytest.raises(CheckpointMismatchError, match=r'other.pth.*missing keys: backbone\.stages\.1'):
+        runner.load_checkpoint(str(path))
+    torch.save({'state_dict': {f'module.{key}': value for key, value in state_dict.items()}}, path)
+    runner.load_checkpoint(str(path))  # a distributed run's prefix is fine
