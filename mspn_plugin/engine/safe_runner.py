@@ -7,7 +7,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 from mmpose.registry import RUNNERS
 
-from ..utils.checkpoint_check import check_state_dict
+from ..utils.checkpoint_check import load_fitting_state_dict
 from ..utils.files import atomic_path
 
 DEFAULT_REVISE_KEYS = ((r'^module\.', ''),)
@@ -42,5 +42,5 @@ class SafeRunner(Runner):
         state_dict = checkpoint.get('state_dict', checkpoint)
         for pattern, replacement in revise_keys:
             state_dict = {re.sub(pattern, replacement, key): value for key, value in state_dict.items()}
-        check_state_dict(self.model.module if is_model_wrapper(self.model) else self.model, state_dict, filename)
+        load_fitting_state_dict(self.model.module if is_model_wrapper(self.model) else self.model, state_dict, filename)
         return checkpoint

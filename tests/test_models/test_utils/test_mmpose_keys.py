@@ -9,13 +9,15 @@ from mmengine.runner.checkpoint import get_state_dict
 from mmpose.apis import init_model
 from mmpose.registry import MODELS
 
-from mspn_plugin.apis import build_runner, prepare_config
+from mspn_plugin.apis import TopdownPoseEstimation, build_runner, prepare_config
 from mspn_plugin.models.utils import rename_mmpose_key
 from mspn_plugin.testing import randomise_weights_
 
 ROOT = Path(__file__).resolve().parents[3]
 CONFIG = str(ROOT / 'configs/coco/mspn_2xres50_coco-256x192.py')
 SIZE = 64  # input height and width; heatmaps 16 x 16
+# the config's COCO detection file is not here, and prepare_config checks it
+NO_DETECTIONS = {f'{split}_dataloader.dataset.bbox_file': None for split in ('val', 'test')}
 
 
 @pytest.fixture(scope='module')
@@ -52,7 +54,9 @@ def test_an_mmpose_1x_checkpoint_loads_through_load_from(mmpose_estimator, tmp_p
     model, x, expected = mmpose_estimator
     checkpoint = tmp_path / 'mmpose_2xmspn50.pth'
     torch.save({'meta': {'mmengine_version': '0.10.7'}, 'state_dict': get_state_dict(model)}, checkpoint)
-    runner = build_runner(prepare_config(CONFIG, work_dir=str(tmp_path / 'work')), load_from=str(checkpoint))
+    cfg = prepare_config(CONFIG, work_dir=str(tmp_path / 'work'), cfg_options=NO_DETECTIONS)
+    runner = build_runner(cfg, load_from=str(checkpoint))
+    assert type(runner).__name__ == 'SafeRunner'  # which refuses checkpoints that do not fit
     runner.load_or_resume()
     assert_same_heatmaps(runner.model.eval(), x, expected)
 
@@ -71,7 +75,7 @@ def test_an_mmpose_0x_checkpoint_loads_through_init_model(mmpose_estimator, tmp_
 
 def test_strict_loading_of_an_mmpose_state_dict_leaves_nothing_out(mmpose_estimator):
     model, _, _ = mmpose_estimator
-    ours = MODELS.build(prepare_config(CONFIG).model)
+    ours = MODELS.build(prepare_config(CONFIG, cfg_options=NO_DETECTIONS).model)
     result = ours.load_state_dict(model.state_dict(), strict=True)
     assert not result.missing_keys and not result.unexpected_keys
 
@@ -83,3 +87,11 @@ def test_our_names_and_foreign_ones_are_left_alone():
         'stages.1.transition.bn.weight'
     assert rename_mmpose_key('head', 'predict_layers.6.conv_layers.1.conv.weight') == \
         'predictors.1.2.convs.1.conv.weight'
+
+
+def test_an_mmpose_checkpoint_passes_the_fit_check_of_inference(mmpose_estimator, tmp_path):
+    model, x, expected = mmpose_estimator
+    checkpoint = tmp_path / 'mmpose_2xmspn50.pth'
+    torch.save({'meta': {}, 'state_dict': get_state_dict(model)}, checkpoint)
+    estimation = TopdownPoseEstimation(CONFIG, str(checkpoint), device='cpu')
+    assert_same_heatmaps(estimation.model.eval(), x, expected)
