@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
@@ -21,8 +22,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
 from mmpose.registry import DATASETS, TRANSFORMS
 
-from ..testing.mmpose_reference import (build_model_pair, mmpose_codecs, mmpose_train_pipeline, our_codec,
-                                        our_model_cfg)
+from ..testing.mmpose_reference import build_model_pair, mmpose_codecs, mmpose_train_pipeline, our_codec, our_model_cfg
 from .complexity import model_complexity
 
 COCO_FLIP_INDICES = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
@@ -192,20 +192,20 @@ def benchmark_inference(options: BenchmarkOptions, matmul: float) -> tuple[list[
             for flip in options.flip:
                 for model in (mmpose_model, our_model):
                     model.test_cfg['flip_test'] = flip
-
-                def step(model=None):
-                    with torch.no_grad():
-                        model.test_step(batch)
-                times = paired_times(lambda: step(mmpose_model), lambda: step(our_model), options.reps,
-                                     options.warmup)
+                times = paired_times(*(partial(_test_step, model, batch) for model in (mmpose_model, our_model)),
+                                     options.reps, options.warmup)
                 row = dict(stages=num_stages, batch=batch_size, flip=flip,
                            **paired_summary(batch_size, *times, unit='images_per_s'))
                 # one multiply-add = 2 flops; flip test runs the network on two images per image
                 row['ours_gflops'] = row['ours_images_per_s'] * 2 * gmacs * (2 if flip else 1)
                 row['fraction_of_matmul'] = row['ours_gflops'] / matmul
                 rows.append(row)
-        del mmpose_model, our_model
     return rows, diffs
+
+
+def _test_step(model: torch.nn.Module, batch: dict) -> None:
+    with torch.no_grad():  # as MMEngine's test loop runs it
+        model.test_step(batch)
 
 
 
@@ -217,7 +217,7 @@ def benchmark_training(options: BenchmarkOptions) -> list[dict]:
         batches = [make_batch(codecs, options.train_batch_size, options.input_size)
                    for codecs in (mmpose_codecs(options.input_size), our_codec(options.input_size))]
         wrappers = [OptimWrapper(torch.optim.Adam(m.parameters(), lr=5e-4, weight_decay=1e-5)) for m in models]
-        steps = [lambda i=i: models[i].train_step(batches[i], wrappers[i]) for i in range(2)]
+        steps = [partial(m.train_step, b, w) for m, b, w in zip(models, batches, wrappers, strict=True)]
         times = paired_times(*steps, options.reps, options.warmup)
         row = dict(stages=num_stages, batch=options.train_batch_size,
                    **paired_summary(options.train_batch_size, *times, unit='samples_per_s'))
@@ -226,7 +226,6 @@ def benchmark_training(options: BenchmarkOptions) -> list[dict]:
                 step()
             row[f'{name}_peak_mib'] = memory.peak / 2**20
         rows.append(row)
-        del models, wrappers
     return rows
 
 

@@ -19,7 +19,7 @@ def _conv_bn_pairs(module: nn.Module) -> list[tuple[str, str]]:
         return []
     if isinstance(module, nn.Sequential):
         names = list(module._modules)
-        return [(a, b) for a, b in zip(names, names[1:])
+        return [(a, b) for a, b in zip(names, names[1:], strict=False)
                 if isinstance(module._modules[a], nn.Conv2d) and isinstance(module._modules[b], _BatchNorm)]
     return [(f'conv{i}', getattr(module, f'norm{i}_name')) for i in range(1, 4)
             if hasattr(module, f'norm{i}_name') and isinstance(getattr(module, f'conv{i}', None), nn.Conv2d)]
