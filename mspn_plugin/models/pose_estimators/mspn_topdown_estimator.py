@@ -46,8 +46,9 @@ class MSPNTopdownEstimator(TopdownPoseEstimator):
     Args:
         fast_inference: take the fast path (needs a head with ``forward_final``, as
             :class:`MSPNHeatmapHead`); ``False`` gives MMPose's path exactly.
-        channels_last: run the inference copy in channels-last memory format (faster with oneDNN on CPU
-            and cuDNN on recent GPUs).
+        channels_last: keep the convolution weights, the training inputs and the inference copy in
+            channels-last memory format (faster with oneDNN on CPU and cuDNN on recent GPUs; the values and
+            the ``state_dict`` keys are the same, only the strides differ).
         **kwargs: the arguments of MMPose's ``TopdownPoseEstimator``.
     """
 
@@ -55,6 +56,9 @@ class MSPNTopdownEstimator(TopdownPoseEstimator):
         super().__init__(*args, **kwargs)
         self.fast_inference = fast_inference
         self.channels_last = channels_last
+        if channels_last:
+            # weight initialisation and checkpoint loading write in place, so the layout stays
+            self.to(memory_format=torch.channels_last)
         # a tuple, so that nn.Module does not register the copy (state_dict keys stay those of the network)
         self._inference_cache: tuple[tuple, InferenceNetwork] | None = None
 
@@ -69,10 +73,16 @@ class MSPNTopdownEstimator(TopdownPoseEstimator):
             self._inference_cache = None  # free the old copy before making the new one
             network = InferenceNetwork(self.backbone, getattr(self, 'neck', None), self.head)
             network = fuse_conv_bn(copy.deepcopy(network)).requires_grad_(False)
-            if self.channels_last:
+            if self.channels_last:  # the folded weights are new tensors
                 network = network.to(memory_format=torch.channels_last)
             self._inference_cache = (key, network)
         return self._inference_cache[1]
+
+    def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
+        """MMPose's ``loss``, on channels-last inputs when ``channels_last`` is set."""
+        if self.channels_last:
+            inputs = inputs.contiguous(memory_format=torch.channels_last)
+        return super().loss(inputs, data_samples)
 
     def predict(self, inputs: Tensor, data_samples: SampleList) -> SampleList:
         """MMPose's ``predict`` contract; see the class docstring for the fast path."""
