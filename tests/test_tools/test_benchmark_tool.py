@@ -23,6 +23,7 @@ def test_tiny_benchmark_writes_every_section(tmp_path):
         assert 0 < row['fraction_of_matmul']
     assert len(results['heatmap_max_abs_diff']) == 2
     assert max(d['max_abs_diff'] for d in results['heatmap_max_abs_diff']) < 1e-4
+    assert min(d['max_abs_mmpose'] for d in results['heatmap_max_abs_diff']) > 0.1
     training = results['training'][0]
     assert training['ours_samples_per_s'] > 0 and training['ours_peak_mib'] > 0 and training['mmpose_peak_mib'] > 0
     assert results['pipeline']['instances'] > 0 and results['pipeline']['ratio'] > 0
