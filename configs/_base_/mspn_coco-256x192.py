@@ -16,7 +16,8 @@ codec = dict(
     shift=0.25)  # quarter offset toward the second maximum
 
 model = dict(
-    type='TopdownPoseEstimator',
+    type='MSPNTopdownEstimator',
+    fast_inference=True,  # one batched flip forward through a BN-folded copy (docs/performance.md)
     data_preprocessor=dict(
         type='PoseDataPreprocessor',
         mean=[123.675, 116.28, 103.53],

@@ -26,15 +26,15 @@ def authors_kernel_schedule(num_stages: int) -> list[list[int]]:
     return [list(AUTHORS_KERNELS_EARLY_STAGES)] * (num_stages - 1) + [list(AUTHORS_KERNELS_LAST_STAGE)]
 
 
-def render_gaussian_heatmap(cell_xy: np.ndarray, heatmap_size: tuple[int, int], kernel_size: int,
-                            peak_value: float) -> np.ndarray:
-    """A one-hot map at ``cell_xy`` blurred by an OpenCV Gaussian of ``kernel_size``, peak scaled to
-    ``peak_value``. Returns (H, W) float32."""
-    width, height = heatmap_size
-    heatmap = np.zeros((height, width), dtype=np.float32)
-    heatmap[cell_xy[1], cell_xy[0]] = 1.0
-    heatmap = cv2.GaussianBlur(heatmap, (kernel_size, kernel_size), 0)
-    return heatmap * (peak_value / heatmap.max())
+def gaussian_profiles(length: int, kernel_size: int) -> np.ndarray:
+    """1-D profiles of OpenCV's Gaussian blur of a one-hot vector, one row per hot position, each scaled to a
+    maximum of 1: (length, length) float32, row ``i`` is the blurred ``e_i`` (OpenCV's reflect-101 border).
+
+    OpenCV's blur is separable, so the blurred one-hot map at cell (x, y) is ``outer(rows[y], cols[x])``
+    up to float rounding: one outer product per keypoint instead of a 2-D blur of a whole map.
+    """
+    profiles = cv2.GaussianBlur(np.eye(length, dtype=np.float32), (kernel_size, 1), 0)
+    return profiles / profiles.max(axis=1, keepdims=True)
 
 
 def refine_peak(blurred: np.ndarray, shift: float) -> tuple[float, float]:
@@ -123,6 +123,9 @@ class CoarseToFineHeatmap(BaseKeypointCodec):
         self.peak_value = peak_value
         self.score_offset = score_offset
         self.scale_factor = np.array(input_size, dtype=np.float32) / self.heatmap_size
+        # (T, W, W) and (T, H, H): computed once, shared by every keypoint (and every stage using a kernel)
+        self._col_profiles = np.stack([gaussian_profiles(self.heatmap_size[0], k) for k in target_kernels])
+        self._row_profiles = np.stack([gaussian_profiles(self.heatmap_size[1], k) for k in target_kernels])
 
     def level_of(self, kernel_size: int) -> int:
         """Index of the rendered target level with ``kernel_size``."""
@@ -149,15 +152,13 @@ class CoarseToFineHeatmap(BaseKeypointCodec):
         if keypoints_visible is None:
             keypoints_visible = np.ones((1, num_keypoints), dtype=np.float32)
         width, height = self.heatmap_size
-        heatmaps = np.zeros((len(self.target_kernels), num_keypoints, height, width), dtype=np.float32)
         labelled = (keypoints_visible > 0.5) & np.isfinite(keypoints).all(-1)
         cells = np.floor(np.nan_to_num(keypoints[..., :2]) / self.scale_factor).astype(np.int64)
         inside = (cells[..., 0] >= 0) & (cells[..., 0] < width) & (cells[..., 1] >= 0) & (cells[..., 1] < height)
         weights = (labelled & inside).astype(np.float32)
-        for k in np.flatnonzero(weights[0]):
-            for level, kernel in enumerate(self.target_kernels):
-                heatmaps[level, k] = render_gaussian_heatmap(cells[0, k], self.heatmap_size, kernel,
-                                                             self.peak_value)
+        cols = self._col_profiles[:, np.clip(cells[0, :, 0], 0, width - 1)]  # (T, K, W)
+        rows = self._row_profiles[:, np.clip(cells[0, :, 1], 0, height - 1)] * (self.peak_value * weights[0, :, None])
+        heatmaps = rows[..., :, None] * cols[..., None, :]  # (T, K, H, W), zero for weightless keypoints
         visible = weights * (keypoints_visible > 1.5)
         return dict(heatmaps=heatmaps.reshape(-1, height, width), keypoint_weights=weights,
                     visible_keypoint_weights=visible.astype(np.float32))

@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 
@@ -128,3 +129,34 @@ def test_decode_clamps_to_the_heatmap():
     heatmap[0, 0, 1] = 1.0
     keypoints, _ = codec.decode(heatmap)
     assert keypoints[0, 0, 1] == pytest.approx(2.0)  # row 0 centre, not pushed outside
+
+
+def reference_encode(codec: CoarseToFineHeatmap, keypoints: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """One full 2-D OpenCV blur of a one-hot map per keypoint and kernel, peak scaled to 255."""
+    width, height = codec.heatmap_size
+    cells = np.floor(keypoints[0] / codec.scale_factor).astype(int)
+    heatmaps = np.zeros((len(codec.target_kernels), len(cells), height, width), dtype=np.float32)
+    for k, (x, y) in enumerate(cells):
+        if flags[0, k] > 0.5 and 0 <= x < width and 0 <= y < height:
+            for level, kernel in enumerate(codec.target_kernels):
+                one_hot = np.zeros((height, width), dtype=np.float32)
+                one_hot[y, x] = 1.0
+                blurred = cv2.GaussianBlur(one_hot, (kernel, kernel), 0)
+                heatmaps[level, k] = blurred * (255.0 / blurred.max())
+    return heatmaps.reshape(-1, height, width)
+
+
+@pytest.mark.parametrize('input_size', [(192, 256), (288, 384), (64, 96)])
+def test_separable_targets_equal_full_blurs(input_size):
+    codec = CoarseToFineHeatmap(input_size=input_size, target_kernels=(15, 11, 9, 7, 5, 3, 1))
+    rng = np.random.default_rng(0)
+    width, height = input_size
+    keypoints = rng.uniform([-8, -8], [width + 8, height + 8], size=(1, 17, 2))
+    keypoints[0, :4] = [[0, 0], [width - 1, height - 1], [0, height - 1], [5, 6]]  # borders: reflected tails
+    flags = rng.choice([0.0, 1.0, 2.0], size=(1, 17))
+    flags[0, :4] = 2
+    expected = reference_encode(codec, keypoints, flags)
+    actual = codec.encode(keypoints, flags)['heatmaps']
+    assert actual.dtype == np.float32 and actual.shape == expected.shape
+    assert expected[:4].max() == pytest.approx(255.0)
+    np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-3)

@@ -55,6 +55,15 @@ def as_stages(feats: MultiStageFeatures | StageFeatures, num_scales: int) -> Mul
     return [feats[i:i + num_scales] for i in range(0, len(feats), num_scales)]
 
 
+def merge_flipped_heatmaps(heatmaps: Tensor, flipped: Tensor, batch_data_samples: OptSampleList,
+                           test_cfg: ConfigType) -> Tensor:
+    """Flip test: the mean of the heatmaps and the un-flipped heatmaps of the mirrored input, (B, K, H, W)."""
+    unflipped = flip_heatmaps(flipped, flip_indices=batch_data_samples[0].metainfo['flip_indices'],
+                              flip_mode=test_cfg.get('flip_mode', 'heatmap'),
+                              shift_heatmap=test_cfg.get('shift_heatmap', False))
+    return (heatmaps + unflipped) * 0.5
+
+
 @MODELS.register_module()
 class MSPNHeatmapHead(BaseHead):
     """Heatmap head of MSPN: one predictor for every scale of every stage.
@@ -143,15 +152,16 @@ class MSPNHeatmapHead(BaseHead):
         test_cfg = test_cfg or {}
         if test_cfg.get('flip_test', False):
             feats, flipped_feats = feats
-            flipped = flip_heatmaps(self.forward_final(flipped_feats),
-                                    flip_indices=batch_data_samples[0].metainfo['flip_indices'],
-                                    flip_mode=test_cfg.get('flip_mode', 'heatmap'),
-                                    shift_heatmap=test_cfg.get('shift_heatmap', False))
-            heatmaps = (self.forward_final(feats) + flipped) * 0.5
+            heatmaps = merge_flipped_heatmaps(self.forward_final(feats), self.forward_final(flipped_feats),
+                                              batch_data_samples, test_cfg)
         else:
             heatmaps = self.forward_final(feats)
+        return self.predict_from_heatmaps(heatmaps, test_cfg)
+
+    def predict_from_heatmaps(self, heatmaps: Tensor, test_cfg: OptConfigType = None) -> Predictions:
+        """Decode final heatmaps (B, K, H, W); with ``output_heatmaps`` also return them as ``PixelData``."""
         preds = self.decode(heatmaps)
-        if test_cfg.get('output_heatmaps', False):
+        if (test_cfg or {}).get('output_heatmaps', False):
             return preds, [PixelData(heatmaps=hm) for hm in heatmaps.detach()]
         return preds
 

@@ -1,0 +1,3 @@
+from .mspn_topdown_estimator import MSPNTopdownEstimator
+
+__all__ = ['MSPNTopdownEstimator']
