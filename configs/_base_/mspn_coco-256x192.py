@@ -56,7 +56,9 @@ param_scheduler = [
 ]
 auto_scale_lr = dict(base_batch_size=256)  # 8 GPUs x 32; other total batch sizes scale the lr linearly
 default_hooks = dict(
-    checkpoint=dict(by_epoch=False, interval=5000, save_best='coco/AP', rule='greater', max_keep_ckpts=3),
+    # saves before it deletes old checkpoints, and replaces last_checkpoint atomically
+    checkpoint=dict(type='SafeCheckpointHook', by_epoch=False, interval=5000, save_best='coco/AP', rule='greater',
+                    max_keep_ckpts=3),
     logger=dict(interval=50))
 log_processor = dict(by_epoch=False)
 

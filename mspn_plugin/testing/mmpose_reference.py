@@ -57,7 +57,7 @@ def our_model_cfg(num_stages: int, input_size: tuple[int, int], fast_inference: 
     """Our MSPN-Res50 estimator config (as ``configs/_base_/mspn_coco-256x192.py`` with ``num_stages``)."""
     return dict(
         type='MSPNTopdownEstimator', data_preprocessor=PREPROCESSOR, fast_inference=fast_inference,
-        backbone=dict(type='MSPNBackbone', num_stages=num_stages, depth=50),
+        backbone=dict(type='MSPNBackbone', num_stages=num_stages, down_unit=dict(type='ResNet', depth=50)),
         head=dict(type='MSPNHeatmapHead', num_stages=num_stages, out_channels=17,
                   kernel_schedule=authors_kernel_schedule(num_stages),
                   loss=dict(type='MSPNMultiScaleLoss', scale_weights=(0.25, 0.25, 0.25, 1.0), use_ohkm=True,

@@ -21,7 +21,7 @@ def tiny_estimator(fast_inference: bool = True, seed: int = 0, flip_test: bool =
     model = MODELS.build(dict(
         type='MSPNTopdownEstimator', fast_inference=fast_inference, channels_last=channels_last,
         data_preprocessor=PREPROCESSOR,
-        backbone=dict(type='MSPNBackbone', num_stages=2, depth=18, up_channels=32),
+        backbone=dict(type='MSPNBackbone', num_stages=2, down_unit=dict(type='ResNet', depth=18), up_channels=32),
         head=dict(type='MSPNHeatmapHead', num_stages=2, in_channels=32, decoder=CODEC,
                   kernel_schedule=[[7, 7, 5, 5], [5, 5, 3, 3]], loss=dict(type='MSPNMultiScaleLoss')),
         test_cfg=dict(flip_test=flip_test, flip_mode='heatmap', shift_heatmap=False, output_heatmaps=True)))

@@ -14,8 +14,8 @@ def count_norms(model: torch.nn.Module) -> int:
     return sum(isinstance(m, _BatchNorm) for m in model.modules())
 
 
-@pytest.mark.parametrize('model', [MSPNBackbone(num_stages=2, depth=18, up_channels=16),
-                                   MSPNBackbone(num_stages=1, depth=50, stem_channels=8, up_channels=8),
+@pytest.mark.parametrize('model', [MSPNBackbone(num_stages=2, down_unit=dict(type='ResNet', depth=18), up_channels=16),
+                                   MSPNBackbone(num_stages=1, stem_channels=8, up_channels=8),
                                    ResNet(depth=18)], ids=['mspn-res18', 'mspn-res50', 'mmpose-resnet18'])
 def test_every_batchnorm_is_folded_and_outputs_are_kept(model):
     randomise_weights(model, seed=0).eval()  # MMPose's ResNet.train returns None
