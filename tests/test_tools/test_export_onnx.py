@@ -3,10 +3,8 @@ from pathlib import Path
 
 import onnx
 import pytest
-import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmpose.registry import MODELS
+
+from mspn_plugin.testing.checkpoints import save_random_checkpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / 'tools'))
@@ -17,12 +15,7 @@ TINY = str(ROOT / 'tests/data/configs/mspn_tiny_coco.py')
 
 @pytest.fixture(scope='module')
 def checkpoint(tmp_path_factory) -> Path:
-    init_default_scope('mmpose')
-    torch.manual_seed(0)
-    model = MODELS.build(Config.fromfile(TINY).model)
-    path = tmp_path_factory.mktemp('ckpt') / 'tiny.pth'
-    torch.save({'state_dict': model.state_dict(), 'meta': {}}, path)
-    return path
+    return save_random_checkpoint(TINY, tmp_path_factory.mktemp('ckpt') / 'tiny.pth')
 
 
 @pytest.mark.slow
