@@ -8,13 +8,17 @@ Authors' files are converted for our configs' data preprocessor (RGB, 0-255, Ima
 docs/checkpoints.md.
 """
 import argparse
-import os
 import sys
 
 import torch
 
-from mspn_plugin.apis import convert_authors_state_dict, convert_mmpose_state_dict, extract_state_dict
-from mspn_plugin.utils.weights_only import load_checkpoint_weights_only
+from mspn_plugin.checkpoint import (
+    convert_authors_state_dict,
+    convert_mmpose_state_dict,
+    load_checkpoint_weights_only,
+    state_dict_of,
+)
+from mspn_plugin.utils.files import atomic_path
 
 CONVERTERS = {'mmpose': convert_mmpose_state_dict, 'authors': convert_authors_state_dict}
 
@@ -32,12 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     checkpoint = load_checkpoint_weights_only(args.src, map_location='cpu')
     try:
-        state_dict = CONVERTERS[args.source](extract_state_dict(checkpoint))
+        state_dict = CONVERTERS[args.source](state_dict_of(checkpoint))
     except (KeyError, TypeError, ValueError) as error:
         sys.exit(f'cannot convert {args.src} (--from {args.source}): {error.args[0] if error.args else error}')
-    tmp = f'{args.dst}.tmp'
-    torch.save({'state_dict': state_dict, 'meta': {'converted_from': args.source}}, tmp)
-    os.replace(tmp, args.dst)
+    with atomic_path(args.dst) as tmp:
+        torch.save({'state_dict': state_dict, 'meta': {'converted_from': args.source}}, tmp)
     print(f'wrote {len(state_dict)} tensors to {args.dst}')
     return 0
 

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from mmengine.config import DictAction
 
-from mspn_plugin.apis import DetectionFile, TopdownPoseEstimation, build_runner, prepare_config, run_topdown_inference
+from mspn_plugin.apis import PosePredictor, run_topdown_inference
+from mspn_plugin.datasets import DetectionFile
+from mspn_plugin.engine import build_runner, prepare_config
 from mspn_plugin.evaluation import coco_keypoint_ap
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +47,7 @@ def main() -> None:
 
     print('[demo] 3/3 top-down inference on the sample images with the detections', flush=True)
     infer_dir = Path(work_dir) / 'inference'
-    estimator = TopdownPoseEstimation(str(CONFIG), checkpoint)
+    estimator = PosePredictor(str(CONFIG), checkpoint)
     summary = run_topdown_inference(estimator, DetectionFile(str(DETECTIONS), score_thr=0.0), str(SAMPLES),
                                     str(infer_dir))
     infer_ap = coco_keypoint_ap(str(infer_dir / 'predictions.json'), str(SAMPLES / 'test_coco.json'))

@@ -13,7 +13,8 @@ import sys
 
 from common_args import exit_status
 
-from mspn_plugin.apis import DetectionFile, PersonDetector, TopdownPoseEstimation, run_topdown_inference
+from mspn_plugin.apis import PersonDetector, PosePredictor, run_topdown_inference
+from mspn_plugin.datasets import DetectionFile
 
 EXAMPLES = '''examples:
   python tools/infer.py configs/sample/mspn_sample.py work_dirs/demo/iter_500.pth tests/data/coco --out-dir out \\
@@ -39,7 +40,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='person class: detector label (default 0) or json category_id (default 1)')
     parser.add_argument('--images-json', help='COCO json whose images map the detections\' image_id to file names')
     parser.add_argument('--no-flip', action='store_true', help='disable the flip test')
-    parser.add_argument('--no-oks-nms', action='store_true', help='keep overlapping poses (no OKS-NMS)')
+    nms = parser.add_mutually_exclusive_group()
+    nms.add_argument('--no-oks-nms', action='store_true', help='keep overlapping poses (default: as the config\'s '
+                     'test_evaluator, nms_mode)')
+    nms.add_argument('--oks-nms-thr', type=float, help='OKS-NMS over each image\'s poses with this threshold')
     parser.add_argument('--no-vis', action='store_true', help='do not draw')
     parser.add_argument('--device', default=None, help='default: the GPU when there is one, else the CPU')
     args = parser.parse_args(argv)
@@ -49,8 +53,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> None:
-    estimator = TopdownPoseEstimation(args.pose_config, args.pose_checkpoint, args.device, flip=not args.no_flip,
-                                      oks_nms_thr=None if args.no_oks_nms else 0.9)
+    oks_nms_thr = None if args.no_oks_nms else 'config' if args.oks_nms_thr is None else args.oks_nms_thr
+    estimator = PosePredictor(args.pose_config, args.pose_checkpoint, args.device, flip=not args.no_flip,
+                              oks_nms_thr=oks_nms_thr)
     if args.bboxes:
         boxes = DetectionFile(args.bboxes, args.images_json, args.det_score_thr,
                               1 if args.det_cat_id is None else args.det_cat_id)

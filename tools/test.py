@@ -7,7 +7,7 @@ import sys
 
 from common_args import exit_status, runner_parser
 
-from mspn_plugin.apis import build_runner, prepare_config
+from mspn_plugin.engine import build_runner, prepare_config
 
 EXAMPLES = '''examples:
   python tools/test.py configs/sample/mspn_sample.py work_dirs/mspn_sample/iter_300.pth

@@ -1,18 +1,19 @@
 """Train a model from a config with MMEngine's runner.
 
 Usage:
-    python tools/train.py CONFIG [--work-dir D] [--resume [CKPT]] [--amp] [--cfg-options KEY=VALUE ...]
+    python tools/train.py CONFIG [--work-dir D] [--resume [CKPT]] [--amp] [--auto-scale-lr] [--cfg-options K=V ...]
 """
 import sys
 
 from common_args import exit_status, runner_parser
 
-from mspn_plugin.apis import build_runner, prepare_config
+from mspn_plugin.engine import build_runner, prepare_config
 
 EXAMPLES = '''examples:
   python tools/train.py configs/sample/mspn_sample.py
   python tools/train.py configs/coco/mspn_2xres50_coco-256x192.py --amp --cfg-options train_dataloader.batch_size=16
   python tools/train.py configs/sample/mspn_sample.py --resume            # latest checkpoint in the work dir
+  python tools/train.py configs/coco/mspn_2xres50_coco-256x192.py --auto-scale-lr   # lr for GPUs x batch size
 '''
 
 
@@ -22,9 +23,12 @@ def main(argv: list[str] | None = None) -> int:
                         help='resume from CKPT, or from the latest checkpoint in the work dir if none is given')
     parser.add_argument('--amp', action='store_true',
                         help='mixed precision (float16 on a GPU, bfloat16 autocast on CPU)')
+    parser.add_argument('--auto-scale-lr', action='store_true',
+                        help='scale the learning rate by the total batch (GPUs x batch size) over the config\'s '
+                             'auto_scale_lr.base_batch_size')
     args = parser.parse_args(argv)
     return exit_status(lambda: build_runner(
-        prepare_config(args.config, args.work_dir, args.cfg_options, args.launcher, args.amp),
+        prepare_config(args.config, args.work_dir, args.cfg_options, args.launcher, args.amp, args.auto_scale_lr),
         resume=args.resume).train(), args.config)
 
 

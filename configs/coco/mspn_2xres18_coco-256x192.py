@@ -1,6 +1,12 @@
-# 2-stage MSPN with ResNet-18 down units (paper Table 3, "2xRes-18": 71.6 AP), COCO 256x192.
-_base_ = ['../_base_/mspn_coco-256x192.py']
+# 2-stage MSPN with ResNet-18 down units ("2xRes-18"), COCO 256x192.
+# Paper Table 3: 71.6 AP (COCO minival), 4.0 GFLOPs.
+_base_ = ['../_base_/mspn_coco.py']
 
+num_stages = 2
+depth = 18
 model = dict(
-    backbone=dict(num_stages=2, down_unit=dict(type='ResNet', depth=18)),
-    head=dict(num_stages=2, kernel_schedule=[[15, 11, 9, 7], [11, 9, 7, 5]]))
+    backbone=dict(
+        num_stages=num_stages,
+        down_unit=dict(depth=depth),
+        init_cfg=dict(checkpoint=f'torchvision://resnet{depth}')),
+    head=dict(num_stages=num_stages))

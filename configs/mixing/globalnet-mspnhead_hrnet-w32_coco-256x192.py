@@ -1,7 +1,7 @@
 # MSPN parts on another backbone: MMPose's HRNet-W32 (its 4 branches, 1/4 ... 1/32, are the 4 scales), our
 # GlobalNet up path and MSPN's coarse-to-fine head with OHKM. Training recipe and data: the MSPN base config.
 # HRNet starts from random weights here; for ImageNet weights set model.backbone.init_cfg to a local file.
-_base_ = ['../_base_/mspn_coco-256x192.py']
+_base_ = ['../_base_/mspn_coco.py']
 
 model = dict(
     backbone=dict(

@@ -1,6 +1,7 @@
 # MSPN's trunk under another head: 2xRes-50 MSPN, its last stage's finest map (1/4, 256 channels) read by
 # MMPose's plain HeatmapHead (one 1x1 conv to 17 maps, MSE on MSRA Gaussian targets, sigma 2).
-_base_ = ['../_base_/mspn_coco-256x192.py']
+_base_ = ['../_base_/mspn_coco.py']
+from mspn_plugin.datasets import with_codec  # noqa: E402  (after _base_: MMEngine reads the config as such)
 
 codec = dict(type='MSRAHeatmap', input_size=_base_.input_size, heatmap_size=(48, 64), sigma=2)
 model = dict(
@@ -15,6 +16,5 @@ model = dict(
         decoder=codec),
     test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
 
-resized_steps = dict(GenerateTarget=dict(encoder=codec))
-train_pipeline = [dict(step, **resized_steps.get(step['type'], {})) for step in _base_.train_pipeline]
+train_pipeline = with_codec(_base_.train_pipeline, codec)
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

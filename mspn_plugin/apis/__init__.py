@@ -1,9 +1,13 @@
-from ..utils.image_io import ImageReadError, read_image
-from .checkpoint_conversion import convert_authors_state_dict, convert_mmpose_state_dict, extract_state_dict
-from .inference import DetectionFile, ImagePoses, PersonDetector, TopdownPoseEstimation
+"""The inference API: poses from images and person boxes, over folders and videos, and the ONNX export."""
+from .inference import ImagePoses, PersonDetector, PosePredictor
 from .inference_runner import run_topdown_inference
-from .runner import build_runner, prepare_config
+from .onnx_export import export_heatmap_onnx
 
-__all__ = ['convert_authors_state_dict', 'convert_mmpose_state_dict', 'extract_state_dict', 'build_runner',
-           'prepare_config', 'DetectionFile', 'ImagePoses', 'ImageReadError', 'PersonDetector',
-           'TopdownPoseEstimation', 'read_image', 'run_topdown_inference']
+__all__ = ['ImagePoses', 'PersonDetector', 'PosePredictor', 'export_heatmap_onnx', 'run_topdown_inference']
+
+
+def __getattr__(name: str):
+    if name == 'TopdownPoseEstimation':  # the name of PosePredictor before 0.2
+        from . import inference
+        return inference.TopdownPoseEstimation
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')

@@ -12,15 +12,10 @@ from mmpose.registry import VISUALIZERS
 from mmpose.structures import merge_data_samples
 from tqdm import tqdm
 
+from ..datasets.detections import DetectionFile, coco_style_id, valid_boxes
 from ..utils.files import atomic_write_json
 from ..utils.image_io import ImageReadError, read_image
-from .inference import (
-    DetectionFile,
-    ImagePoses,
-    TopdownPoseEstimation,
-    coco_style_id,
-    valid_boxes,
-)
+from .inference import ImagePoses, PosePredictor
 
 IMAGE_EXTENSIONS = {'.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp'}
 VIDEO_EXTENSIONS = {'.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v'}
@@ -73,7 +68,7 @@ def iter_video(path: str) -> tuple[int, Iterator[tuple[str, np.ndarray]]]:
 class Drawer:
     """Skeletons drawn with the pose model's visualiser, written as images or as one video."""
 
-    def __init__(self, estimator: TopdownPoseEstimation, out_dir: Path, video_from: str | None) -> None:
+    def __init__(self, estimator: PosePredictor, out_dir: Path, video_from: str | None) -> None:
         with DefaultScope.overwrite_default_scope('mmpose'):  # a detector may have left MMDetection's scope on
             self.visualizer = VISUALIZERS.build(dict(type='Numpy2PoseLocalVisualizer', name=f'infer_{id(self)}',
                                                      radius=3, line_width=2))
@@ -107,7 +102,7 @@ class Drawer:
             self.writer.release()
 
 
-def run_topdown_inference(estimator: TopdownPoseEstimation, boxes: BoxSource, inputs: str, out_dir: str,
+def run_topdown_inference(estimator: PosePredictor, boxes: BoxSource, inputs: str, out_dir: str,
                           draw: bool = True, progress: bool = True) -> dict:
     """Estimate poses in ``inputs`` (image, folder or video) and write ``out_dir/predictions.json`` (COCO keypoint
     results with ``file_name`` and, when known, ``image_id``) and drawings under ``out_dir/vis/``.

@@ -5,36 +5,22 @@ from pathlib import Path
 import onnx
 import torch
 import torch.nn as nn
-from torch import Tensor
 
-
-class HeatmapGraph(nn.Module):
-    """What a deployed top-down model runs: backbone (+ neck) and the head's test-time heatmaps.
-
-    Uses the head's ``forward_final`` when it has one (MSPN: the last stage's finest predictor only), else
-    ``forward`` (e.g. MMPose's ``HeatmapHead``). Shapes: in (B, 3, H, W), normalised like the model's data
-    preprocessor; out (B, K, H/4, W/4).
-    """
-
-    def __init__(self, model: nn.Module) -> None:
-        super().__init__()
-        self.model = model
-
-    def forward(self, inputs: Tensor) -> Tensor:
-        feats = self.model.extract_feat(inputs)
-        head = self.model.head
-        return head.forward_final(feats) if hasattr(head, 'forward_final') else head.forward(feats)
+from ..models.utils import HeatmapNetwork
+from ..utils.files import atomic_path
 
 
 def export_heatmap_onnx(model: nn.Module, path: str | Path, input_size: tuple[int, int],
                         dynamic_batch: bool = False) -> Path:
-    """Export ``model``'s :class:`HeatmapGraph` at ``input_size`` = (H, W) to ``path``; returns the path.
+    """Export ``model``'s :class:`~mspn_plugin.models.utils.HeatmapNetwork` for inputs of ``input_size``
+    (w, h) to ``path``; returns the path.
 
-    The ONNX file's metadata records the input normalisation (``mean``, ``std``, ``bgr_to_rgb``), so that a
-    runtime can prepare crops the way the data preprocessor does.
+    Graph: normalised crops (B, 3, h, w) -> final heatmaps (B, K, h/4, w/4); decoding and flip test stay outside,
+    as in MMDeploy's top-down pipelines. The file's metadata records the input normalisation (``mean``, ``std``,
+    ``bgr_to_rgb``) and ``input_size`` (w, h), so that a runtime can prepare crops as the data preprocessor does.
     """
-    graph = HeatmapGraph(model).eval()
-    height, width = input_size
+    graph = HeatmapNetwork.of(model).eval()
+    width, height = input_size
     example = torch.zeros(2 if dynamic_batch else 1, 3, height, width)
     dynamic_shapes = {'inputs': {0: torch.export.Dim('batch', min=1, max=1024)}} if dynamic_batch else None
     program = torch.onnx.export(graph, (example,), dynamo=True, input_names=['input'], output_names=['heatmaps'],
@@ -42,11 +28,10 @@ def export_heatmap_onnx(model: nn.Module, path: str | Path, input_size: tuple[in
     proto = program.model_proto
     preprocessor = model.data_preprocessor
     metadata = dict(mean=preprocessor.mean.flatten().tolist(), std=preprocessor.std.flatten().tolist(),
-                    bgr_to_rgb=bool(getattr(preprocessor, '_channel_conversion', False)), input_size=[height, width])
+                    bgr_to_rgb=bool(getattr(preprocessor, '_channel_conversion', False)), input_size=[width, height])
     for key, value in metadata.items():
         proto.metadata_props.add(key=key, value=json.dumps(value))
     path = Path(path)
-    tmp = path.with_name(path.name + '.tmp')
-    onnx.save(proto, str(tmp))
-    tmp.replace(path)
+    with atomic_path(str(path)) as tmp:
+        onnx.save(proto, tmp)
     return path

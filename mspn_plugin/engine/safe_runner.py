@@ -5,9 +5,10 @@ import re
 from mmengine.dist import master_only
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
+from mmengine.runner.checkpoint import _load_checkpoint
 from mmpose.registry import RUNNERS
 
-from ..utils.checkpoint_check import load_fitting_state_dict
+from ..checkpoint import load_fitting_state_dict, state_dict_of
 from ..utils.files import atomic_path
 
 DEFAULT_REVISE_KEYS = ((r'^module\.', ''),)
@@ -18,11 +19,11 @@ class SafeRunner(Runner):
     """A :class:`~mmengine.runner.Runner` whose checkpoints survive a crash and never load partly.
 
     Checkpoints are written to a temporary file in the same folder, flushed to disk and renamed over the target,
-    so a process killed during a save leaves the previous file intact (``last_checkpoint`` is only updated by
-    MMEngine's ``CheckpointHook`` once the save returns). Loading (``load_from``, ``--resume``) refuses, with an
-    error naming the file and the keys, a checkpoint whose weights do not fit the model exactly, instead of
-    MMEngine's default of loading what fits and leaving the rest random. Checkpoints are read weights-only (see
-    :mod:`mspn_plugin.utils.weights_only`).
+    so a process killed during a save leaves the previous file intact (``last_checkpoint`` is only updated by the
+    checkpoint hook once the save returns). Loading (``load_from``, ``--resume``) refuses, with an error naming the
+    file and the keys, a checkpoint whose weights do not fit the model exactly, instead of MMEngine's default of
+    loading what fits and leaving the rest random (partial loading belongs in a ``Pretrained`` ``init_cfg``).
+    Checkpoints are read weights-only, from a path or a URL (see :mod:`mspn_plugin.checkpoint.loading`).
     """
 
     @master_only
@@ -36,11 +37,16 @@ class SafeRunner(Runner):
 
     def load_checkpoint(self, filename: str, map_location: str = 'cpu', strict: bool = False,
                         revise_keys: list = DEFAULT_REVISE_KEYS) -> dict:
-        """Load as MMEngine does, then raise :class:`CheckpointMismatchError` if any weight was missing, extra or of
-        another shape, whatever ``strict`` says (partial loading belongs in a ``Pretrained`` ``init_cfg``)."""
-        checkpoint = super().load_checkpoint(filename, map_location, strict, revise_keys)
-        state_dict = checkpoint.get('state_dict', checkpoint)
+        """Load as MMEngine does, but raise :class:`~mspn_plugin.checkpoint.CheckpointMismatchError` if any weight
+        is missing, extra or of another shape, whatever ``strict`` says."""
+        checkpoint = _load_checkpoint(filename, map_location=map_location)
+        self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
+        state_dict = state_dict_of(checkpoint)
         for pattern, replacement in revise_keys:
-            state_dict = {re.sub(pattern, replacement, key): value for key, value in state_dict.items()}
-        load_fitting_state_dict(self.model.module if is_model_wrapper(self.model) else self.model, state_dict, filename)
+            for key in [k for k in state_dict if re.search(pattern, k)]:
+                state_dict[re.sub(pattern, replacement, key)] = state_dict.pop(key)
+        load_fitting_state_dict(self.model.module if is_model_wrapper(self.model) else self.model, state_dict,
+                                filename)
+        self._has_loaded = True
+        self.logger.info(f'Load checkpoint from {filename}')
         return checkpoint

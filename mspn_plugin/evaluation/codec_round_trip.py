@@ -1,22 +1,26 @@
 """Score the codec alone: ground-truth keypoints encoded, decoded and evaluated as if predicted."""
 import numpy as np
+import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmpose.registry import DATASETS, KEYPOINT_CODECS, METRICS
+from mmpose.registry import DATASETS, KEYPOINT_CODECS, METRICS, MODELS
 
 
 def codec_round_trip_metrics(cfg: Config, kernel_size: int | None = None) -> dict:
     """Run ``cfg``'s test set (use ground-truth boxes: ``bbox_file=None``) through its test pipeline, render
-    each instance's ground truth with the codec (the last stage's finest kernel unless ``kernel_size`` is
-    given), decode it with the paper's decoding and score the result with ``cfg``'s test evaluator.
+    each instance's ground truth with the codec (the kernel of the head's final prediction, from its
+    ``kernel_schedule``, unless ``kernel_size`` is given), decode it with the paper's decoding and score the
+    result with ``cfg``'s test evaluator.
 
     Returns the evaluator's metrics (e.g. ``coco/AP``).
     """
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     dataset = DATASETS.build(cfg.test_dataloader.dataset)
     codec = KEYPOINT_CODECS.build(cfg.model.head.decoder)
-    kernel = kernel_size or cfg.model.head.kernel_schedule[-1][-1]
-    level = codec.level_of(kernel)
+    if kernel_size is None:
+        with torch.device('meta'):  # the head's kernel schedule, without the cost of its weights
+            kernel_size = MODELS.build(cfg.model.head).kernel_schedule[-1][-1]
+    level = codec.level_of(kernel_size)
     metric = METRICS.build(cfg.test_evaluator)
     metric.dataset_meta = dataset.metainfo
     samples = []

@@ -1,14 +1,14 @@
 """MMPose's own MSPN (``MSPN`` + ``MSPNHead`` in a ``TopdownPoseEstimator``) next to ours with the same weights.
 
-Used by the benchmark and the equivalence tests. Both are configured as their COCO 256x192 configs are:
+Used by ``tools/benchmark.py`` and the equivalence tests. Both are configured as their COCO 256x192 configs are:
 MMPose's ``td-hm_{S}xmspn50_8xb32-210e_coco-256x192`` and ours (``configs/_base_/mspn_coco-256x192.py``).
 """
-import torch
 import torch.nn as nn
 from mmpose.registry import MODELS
 
-from ..apis.checkpoint_conversion import convert_mmpose_state_dict
-from ..codecs.coarse_to_fine_heatmap import AUTHORS_TARGET_KERNELS, authors_kernel_schedule
+from ..checkpoint import convert_mmpose_state_dict
+from ..codecs.coarse_to_fine_heatmap import AUTHORS_TARGET_KERNELS
+from .random_weights import randomise_weights_
 
 PREPROCESSOR = dict(type='PoseDataPreprocessor', mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
                     bgr_to_rgb=True)
@@ -59,38 +59,16 @@ def our_model_cfg(num_stages: int, input_size: tuple[int, int], fast_inference: 
         type='MSPNTopdownEstimator', data_preprocessor=PREPROCESSOR, fast_inference=fast_inference,
         backbone=dict(type='MSPNBackbone', num_stages=num_stages, down_unit=dict(type='ResNet', depth=50)),
         head=dict(type='MSPNHeatmapHead', num_stages=num_stages, out_channels=17,
-                  kernel_schedule=authors_kernel_schedule(num_stages),
                   loss=dict(type='MSPNMultiScaleLoss', scale_weights=(0.25, 0.25, 0.25, 1.0), use_ohkm=True,
                             ohkm_topk=8, mask_policy='visible'),
                   decoder=our_codec(input_size)),
         test_cfg=dict(TEST_CFG))
 
 
-def randomise_weights(model: nn.Module, seed: int) -> nn.Module:
-    """Random BatchNorm statistics and affine terms, and convs scaled to keep activations O(1) over 100+
-    layers, so that equal outputs of two models mean equal computations. Returns ``model``."""
-    generator = torch.Generator().manual_seed(seed)
-
-    def uniform(t: torch.Tensor, low: float, high: float) -> None:
-        t.copy_(torch.rand(t.shape, generator=generator) * (high - low) + low)
-
-    with torch.no_grad():
-        for module in model.modules():
-            if isinstance(module, nn.BatchNorm2d):
-                uniform(module.running_mean, -0.5, 0.5)
-                uniform(module.running_var, 0.5, 2.0)
-                uniform(module.weight, 0.2, 0.5)
-                uniform(module.bias, -0.2, 0.2)
-            elif isinstance(module, nn.Conv2d):
-                std = module.weight[0].numel() ** -0.5
-                module.weight.copy_(torch.randn(module.weight.shape, generator=generator) * std)
-    return model
-
-
 def build_model_pair(num_stages: int, input_size: tuple[int, int] = (192, 256), seed: int = 0,
                      fast_inference: bool = True) -> tuple[nn.Module, nn.Module]:
     """(MMPose's model, ours) with ours loaded from MMPose's randomised weights; both in eval mode."""
-    reference = randomise_weights(MODELS.build(mmpose_model_cfg(num_stages, input_size)), seed).eval()
+    reference = randomise_weights_(MODELS.build(mmpose_model_cfg(num_stages, input_size)), seed)
     ours = MODELS.build(our_model_cfg(num_stages, input_size, fast_inference))
     ours.load_state_dict(convert_mmpose_state_dict(reference.state_dict()), strict=True)
     return reference, ours.eval()

@@ -9,17 +9,19 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
 
-from mspn_plugin.apis.onnx_export import HeatmapGraph, export_heatmap_onnx
+from helpers.paths import TINY
+from mspn_plugin.apis import export_heatmap_onnx
 from mspn_plugin.testing import randomise_weights_
 
-TINY = 'tests/data/configs/mspn_tiny_coco.py'
+# end to end: exports and runner trainings take seconds each
+pytestmark = pytest.mark.slow
 
 
 def tiny_model() -> torch.nn.Module:
     """The tiny config with random weights and BN statistics calibrated on random crops (heatmaps O(1-10))."""
     init_default_scope('mmpose')
     calibration = torch.randn(4, 3, 96, 64, generator=torch.Generator().manual_seed(1))
-    return randomise_weights_(MODELS.build(Config.fromfile(TINY).model),
+    return randomise_weights_(MODELS.build(Config.fromfile(str(TINY)).model),
                               calibrate=lambda m: m.head.forward_final(m.extract_feat(calibration)))
 
 
@@ -27,7 +29,7 @@ def tiny_model() -> torch.nn.Module:
 def exported(tmp_path_factory) -> dict[bool, str]:
     """The tiny model exported once with a fixed batch (False) and once with a dynamic one (True)."""
     folder = tmp_path_factory.mktemp('onnx')
-    return {dynamic: str(export_heatmap_onnx(tiny_model(), folder / f'tiny-{dynamic}.onnx', (96, 64),
+    return {dynamic: str(export_heatmap_onnx(tiny_model(), folder / f'tiny-{dynamic}.onnx', (64, 96),
                                              dynamic_batch=dynamic)) for dynamic in (False, True)}
 
 
@@ -56,19 +58,4 @@ def test_metadata_records_the_input_normalisation(exported):
     metadata = {p.key: json.loads(p.value) for p in onnx.load(exported[False]).metadata_props}
     assert metadata['mean'] == pytest.approx([123.675, 116.28, 103.53])
     assert metadata['std'] == pytest.approx([58.395, 57.12, 57.375])
-    assert metadata['bgr_to_rgb'] is True and metadata['input_size'] == [96, 64]
-
-
-def test_graph_falls_back_to_the_heads_forward():
-    class PlainHead(torch.nn.Module):
-        def forward(self, feats):
-            return feats[-1] * 2
-
-    class Model(torch.nn.Module):
-        head = PlainHead()
-
-        def extract_feat(self, inputs):
-            return (inputs + 1,)
-
-    out = HeatmapGraph(Model())(torch.zeros(1, 3, 4, 4))
-    assert torch.equal(out, torch.full((1, 3, 4, 4), 2.0))
+    assert metadata['bgr_to_rgb'] is True and metadata['input_size'] == [64, 96]  # (w, h)

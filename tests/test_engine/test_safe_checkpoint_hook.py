@@ -3,11 +3,11 @@ from pathlib import Path
 import pytest
 from mmengine.fileio import LocalBackend
 
-from mspn_plugin.apis import build_runner, prepare_config
-from mspn_plugin.engine import SafeCheckpointHook
+from helpers.paths import TINY
+from mspn_plugin.engine import SafeCheckpointHook, build_runner, prepare_config
 
-ROOT = Path(__file__).resolve().parents[2]
-TINY = str(ROOT / 'tests/data/configs/mspn_tiny_coco.py')
+# end to end: exports and runner trainings take seconds each
+pytestmark = pytest.mark.slow
 
 
 def tiny_runner(work_dir: Path, max_iters: int):

@@ -1,16 +1,12 @@
 import os
-from pathlib import Path
 
 import pytest
 import torch
 from mmengine.fileio import LocalBackend
 
-from mspn_plugin.apis import build_runner, prepare_config
-from mspn_plugin.engine import SafeRunner
-from mspn_plugin.utils.checkpoint_check import CheckpointMismatchError
-
-ROOT = Path(__file__).resolve().parents[2]
-TINY = str(ROOT / 'tests/data/configs/mspn_tiny_coco.py')
+from helpers.paths import TINY
+from mspn_plugin.checkpoint import CheckpointMismatchError
+from mspn_plugin.engine import SafeRunner, build_runner, prepare_config
 
 
 @pytest.fixture

@@ -1,13 +1,9 @@
 """Ground truth encoded and decoded by our codec scores (almost) perfectly with MMPose's CocoMetric."""
-from pathlib import Path
-
 import pytest
 from mmengine.config import Config
 
+from helpers.paths import ROOT, SAMPLES
 from mspn_plugin.evaluation import codec_round_trip_metrics
-
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / 'tests/data/coco'
 
 
 def sample_test_config(config: str) -> Config:
@@ -22,6 +18,10 @@ def sample_test_config(config: str) -> Config:
     for step in cfg.test_dataloader.dataset.pipeline:
         if step['type'] == 'PackPoseInputs':
             step['pack_transformed'] = True
+        if step['type'] == 'GetBBoxCenterScale':
+            # a box with room around the person (the authors' test box is tight on ground-truth boxes and leaves
+            # a few joints outside the crop, where no target can be encoded): this measures the codec alone
+            step['padding'] = 1.25
     return cfg
 
 

@@ -1,16 +1,13 @@
-import sys
 from pathlib import Path
 
 import onnx
 import pytest
 
-from mspn_plugin.testing.checkpoints import save_random_checkpoint
+from helpers.checkpoints import save_random_checkpoint
+from helpers.paths import TINY
+from helpers.tools import load_tool
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / 'tools'))
-import export_onnx  # noqa: E402
-
-TINY = str(ROOT / 'tests/data/configs/mspn_tiny_coco.py')
+export_onnx = load_tool('export_onnx')
 
 
 @pytest.fixture(scope='module')
@@ -21,7 +18,7 @@ def checkpoint(tmp_path_factory) -> Path:
 @pytest.mark.slow
 def test_cli_exports_at_the_config_input_size_and_checks(checkpoint, tmp_path, capsys):
     out = tmp_path / 'tiny.onnx'
-    assert export_onnx.main([TINY, str(checkpoint), str(out), '--check']) == 0
+    assert export_onnx.main([str(TINY), str(checkpoint), str(out), '--check']) == 0
     shape = [d.dim_value for d in onnx.load(str(out)).graph.input[0].type.tensor_type.shape.dim]
     assert shape == [1, 3, 96, 64]
     report = capsys.readouterr().out
@@ -32,11 +29,11 @@ def test_cli_exports_at_the_config_input_size_and_checks(checkpoint, tmp_path, c
 @pytest.mark.slow
 def test_cli_input_size_and_dynamic_batch(checkpoint, tmp_path):
     out = tmp_path / 'tiny.onnx'
-    assert export_onnx.main([TINY, str(checkpoint), str(out), '--input-size', '128', '96', '--dynamic-batch']) == 0
+    assert export_onnx.main([str(TINY), str(checkpoint), str(out), '--input-size', '96', '128', '--dynamic-batch']) == 0
     dims = onnx.load(str(out)).graph.input[0].type.tensor_type.shape.dim
     assert dims[0].dim_param and [d.dim_value for d in dims[1:]] == [3, 128, 96]
 
 
 def test_cli_size_the_model_cannot_take_is_a_clear_error(checkpoint, tmp_path):
-    with pytest.raises(SystemExit, match='cannot export .* at \\(100, 64\\)'):
-        export_onnx.main([TINY, str(checkpoint), str(tmp_path / 'x.onnx'), '--input-size', '100', '64'])
+    with pytest.raises(SystemExit, match='cannot export .* at \\(64, 100\\)'):
+        export_onnx.main([str(TINY), str(checkpoint), str(tmp_path / 'x.onnx'), '--input-size', '64', '100'])

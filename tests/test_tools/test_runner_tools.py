@@ -1,6 +1,5 @@
 """The training and testing entry points, end to end on the tiny config and the bundled COCO images."""
 import json
-import os
 import re
 import signal
 import subprocess
@@ -11,19 +10,17 @@ from pathlib import Path
 import pytest
 import torch
 
-from mspn_plugin.utils.weights_only import load_checkpoint_weights_only
+from helpers.paths import ROOT, TINY
+from helpers.tools import run as run_command
+from mspn_plugin.checkpoint import load_checkpoint_weights_only
 
-ROOT = Path(__file__).resolve().parents[2]
-TINY = 'tests/data/configs/mspn_tiny_coco.py'
 VENV_BIN = Path(sys.executable).parent
 
 pytestmark = pytest.mark.slow
 
 
-def run(*args: str, env: dict | None = None) -> str:
-    result = subprocess.run([str(a) for a in args], cwd=ROOT, capture_output=True, text=True,
-                            env=dict(os.environ, **(env or {})))
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+def run(*args, env: dict | None = None) -> str:
+    result = run_command(*args, env=env)
     return result.stdout + result.stderr
 
 
@@ -40,11 +37,9 @@ def coco_ap(output: str) -> float:
 
 
 @pytest.fixture(scope='module')
-def trained(tmp_path_factory) -> Path:
+def trained(tiny_run) -> Path:
     """An uninterrupted 4-iteration run (checkpoints at iterations 2 and 4)."""
-    work_dir = tmp_path_factory.mktemp('full')
-    train(work_dir)
-    return work_dir
+    return tiny_run
 
 
 def test_resume_reaches_the_uninterrupted_weights(trained, tmp_path):
@@ -67,8 +62,8 @@ def test_a_killed_run_resumes_to_the_uninterrupted_weights(tmp_path):
     with --resume: the final weights equal those of a run never interrupted."""
     train(tmp_path / 'full', *LONGER)
     killed = tmp_path / 'killed'
-    process = subprocess.Popen([sys.executable, 'tools/train.py', TINY, '--work-dir', str(killed), *LONGER], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, 'tools/train.py', str(TINY), '--work-dir', str(killed), *LONGER],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while not (killed / 'iter_8.pth').exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -8,14 +8,14 @@ import argparse
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from mspn_plugin.apis.complexity import model_complexity
+from mspn_plugin.models.utils import model_complexity
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('config')
     parser.add_argument('--input-size', type=int, nargs=2, metavar=('W', 'H'), help='default: the codec input')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     result = model_complexity(cfg, tuple(args.input_size) if args.input_size else None)

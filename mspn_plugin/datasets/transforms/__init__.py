@@ -1,5 +1,5 @@
-from .augmentation import UniformScaleRotation, UpperLowerBodyCrop
+from .augmentation import RandomBoxExtension, UniformScaleRotation, UpperLowerBodyCrop
 from .read_image import ReadImage
 from .visibility_flags import KeepVisibilityFlags
 
-__all__ = ['KeepVisibilityFlags', 'ReadImage', 'UpperLowerBodyCrop', 'UniformScaleRotation']
+__all__ = ['KeepVisibilityFlags', 'RandomBoxExtension', 'ReadImage', 'UpperLowerBodyCrop', 'UniformScaleRotation']

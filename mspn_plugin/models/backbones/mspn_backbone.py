@@ -10,17 +10,15 @@ from collections.abc import Sequence
 
 import torch.nn as nn
 from mmcv.cnn import ConvModule
-from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
-from mmengine.runner.checkpoint import CheckpointLoader
 from mmpose.models.backbones.base_backbone import BaseBackbone
 from mmpose.registry import MODELS
 from mmpose.utils.typing import ConfigType, OptMultiConfig
 from torch import Tensor
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from ...checkpoint import load_imagenet_resnet, rename_mmpose_keys
 from ..necks.globalnet_neck import GlobalNetNeck
-from ..utils.mmpose_keys import rename_mmpose_keys
 from .down_units import build_down_unit
 
 
@@ -92,10 +90,11 @@ class MSPNBackbone(BaseBackbone):
         norm_eval: keep BatchNorm layers in eval mode (frozen statistics) during training.
         with_cp: gradient checkpointing inside the residual blocks (less memory, more compute).
         init_cfg: MMEngine init configs; a ``dict(type='Pretrained', checkpoint=PATH, prefix='')`` entry is read
-            as a local ImageNet ResNet (torchvision / timm names ``conv1``, ``bn1``, ``layer1-4``; MMPretrain
-            files with ``prefix='backbone.'``) and copied into the stem and every stage's down unit, after the
-            random init of everything else (see :func:`imagenet_resnet_to_mspn`); a file already in our
-            layout (an MSPN backbone, or a pose model with ``prefix='backbone.'``) is loaded as it is.
+            as an ImageNet ResNet (a path, URL or ``torchvision://resnet50``; torchvision / timm names ``conv1``,
+            ``bn1``, ``layer1-4``; MMPretrain files with ``prefix='backbone.'``) and copied into the stem and the
+            down unit of every stage (or of ``stages=[...]`` only), after the random init of everything else (see
+            :func:`~mspn_plugin.checkpoint.load_imagenet_resnet`); a file already in our layout (an MSPN backbone,
+            or a pose model with ``prefix='backbone.'``) is loaded as it is.
 
     Shapes:
         in: (B, 3, H, W) with H and W divisible by 32.
@@ -152,7 +151,7 @@ class MSPNBackbone(BaseBackbone):
     def init_weights(self) -> None:
         super().init_weights()
         for cfg in self.pretrained:
-            load_imagenet_resnet(self, cfg['checkpoint'], prefix=cfg.get('prefix', ''))
+            load_imagenet_resnet(self, cfg['checkpoint'], prefix=cfg.get('prefix', ''), stages=cfg.get('stages'))
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:
         # MMPose's MSPN checkpoints (model zoo, ``load_from``) load as they are: their key names become ours
@@ -176,49 +175,4 @@ class MSPNBackbone(BaseBackbone):
         return self
 
 
-def imagenet_resnet_to_mspn(state_dict: dict[str, Tensor], backbone: MSPNBackbone) -> dict[str, Tensor]:
-    """Map an ImageNet ResNet state dict onto ``backbone``: the stem once, the four layers into every stage.
-
-    ``conv1`` / ``bn1`` go to the stem; ``layer1`` ... ``layer4`` (or the down unit's own ``layer_names``) go to
-    ``stages.<i>.down_unit.layers.<j>`` of every stage; everything else (``fc``) is left out.
-    """
-    mapped = {}
-    for key, value in state_dict.items():
-        name, _, rest = key.partition('.')
-        if name in ('conv1', 'bn1'):
-            mapped[f'stem.0.{"conv" if name == "conv1" else "bn"}.{rest}'] = value
-            continue
-        for i, stage in enumerate(backbone.stages):
-            layer_names = getattr(stage.down_unit, 'layer_names', ())
-            if name in layer_names:
-                mapped[f'stages.{i}.down_unit.layers.{layer_names.index(name)}.{rest}'] = value
-    return mapped
-
-
-def load_imagenet_resnet(backbone: MSPNBackbone, checkpoint: str, prefix: str = '') -> None:
-    """Copy a local ImageNet ResNet (or MSPN backbone) checkpoint into ``backbone``.
-
-    Raises ``ValueError`` naming the file when nothing maps or a tensor has another shape.
-    """
-    raw = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
-    for wrapper in ('state_dict', 'model'):
-        if isinstance(raw, dict) and isinstance(raw.get(wrapper), dict):
-            raw = raw[wrapper]
-    source = {key[len(prefix):]: value for key, value in raw.items() if key.startswith(prefix)}
-    own = backbone.state_dict()
-    if any(key in own for key in source):  # already an MSPN backbone (e.g. prefix='backbone.' of a pose model)
-        mapped = source
-    else:
-        mapped = imagenet_resnet_to_mspn(source, backbone)
-    wrong = [f'{key}: {tuple(value.shape)} vs ours {tuple(own[key].shape) if key in own else "absent"}'
-             for key, value in mapped.items() if key not in own or own[key].shape != value.shape]
-    if not mapped or wrong:
-        raise ValueError(f'{checkpoint}: not an ImageNet ResNet matching this MSPN backbone '
-                         f'(prefix {prefix!r}); ' + ('; '.join(wrong[:5]) if wrong else 'no conv1/bn1/layer1-4 keys'))
-    backbone.load_state_dict(mapped, strict=False)
-    MMLogger.get_current_instance().info(
-        f'{type(backbone).__name__}: {len(mapped)} tensors from {checkpoint} '
-        f'(stem + down units of {backbone.num_stages} stage(s))')
-
-
-__all__ = ['MSPNBackbone', 'MSPNStage', 'CrossStageAggregation', 'imagenet_resnet_to_mspn', 'load_imagenet_resnet']
+__all__ = ['MSPNBackbone', 'MSPNStage', 'CrossStageAggregation']

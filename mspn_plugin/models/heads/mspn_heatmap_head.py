@@ -21,8 +21,8 @@ from mmpose.utils.tensor_utils import to_numpy
 from mmpose.utils.typing import ConfigType, OptConfigType, OptMultiConfig, OptSampleList, Predictions
 from torch import Tensor
 
+from ...checkpoint import rename_mmpose_keys
 from ...codecs.coarse_to_fine_heatmap import authors_kernel_schedule
-from ..utils.mmpose_keys import rename_mmpose_keys
 
 StageFeatures = Sequence[Tensor]
 MultiStageFeatures = Sequence[StageFeatures]
@@ -167,8 +167,9 @@ class MSPNHeatmapHead(BaseHead):
 
     def loss(self, feats, batch_data_samples: OptSampleList, train_cfg: OptConfigType = None) -> dict:
         """Coarse-to-fine losses of every stage and scale, plus ``acc_pose`` of the final output."""
-        # losses in float32 also under mixed precision (targets reach 255, squared errors overflow float16)
-        preds = [[pred.float() for pred in stage] for stage in self.forward(feats)]
+        # losses in float32 at least, also under mixed precision (targets reach 255: squared errors overflow float16)
+        preds = [[pred.to(torch.promote_types(pred.dtype, torch.float32)) for pred in stage]
+                 for stage in self.forward(feats)]
         batch, keypoints, height, width = preds[-1][-1].shape
         targets = torch.stack([d.gt_fields.heatmaps for d in batch_data_samples])
         targets = targets.view(batch, -1, keypoints, *targets.shape[-2:])

@@ -11,6 +11,8 @@ from mmpose.registry import MODELS
 from torch import Tensor
 
 MASK_POLICIES = ('labelled', 'visible')
+#: labelled joints looked at before deciding whether the data carries "visible" flags at all
+VISIBILITY_CHECK_JOINTS = 1000
 
 
 def per_keypoint_l2(pred: Tensor, target: Tensor) -> Tensor:
@@ -47,7 +49,10 @@ class MSPNMultiScaleLoss(nn.Module):
         use_ohkm: apply OHKM (instead of plain L2) on the finest scale of each stage.
         ohkm_topk: number of hardest keypoints kept by OHKM (paper and authors: 8).
         mask_policy: ``'visible'`` (authors) or ``'labelled'`` (MMPose), see :func:`plain_l2_loss`.
-            OHKM always uses labelled keypoints, as the authors do.
+            OHKM always uses labelled keypoints, as the authors do. Under ``'visible'``, the first
+            ``VISIBILITY_CHECK_JOINTS`` labelled joints of a run must include a visible one: otherwise the flags
+            were clipped to 0/1 (MMPose's loaders do that) and the policy would empty every target, so training
+            stops once, at its start, with the reason. A batch whose joints are all occluded is fine.
         loss_weight: global multiplier.
 
     Forward: ``preds[s][l]`` and ``targets[s][l]`` are (B, K, H, W) for stage s and scale l (coarsest
@@ -70,15 +75,26 @@ class MSPNMultiScaleLoss(nn.Module):
         self.ohkm_topk = ohkm_topk
         self.mask_policy = mask_policy
         self.loss_weight = loss_weight
+        self._labelled_seen = 0
+        self._flags_checked = mask_policy != 'visible'
+
+    def _check_visibility_flags(self, labelled: Tensor, visible: Tensor) -> None:
+        """Decide once, over the first labelled joints of a run, whether the data has visible flags at all (the
+        host syncs only until then)."""
+        if visible.sum() > 0:
+            self._flags_checked = True
+            return
+        self._labelled_seen += int(labelled.sum())
+        if self._labelled_seen >= VISIBILITY_CHECK_JOINTS:
+            raise ValueError(f"mask_policy='visible' needs COCO visibility flags (2 = visible), but none of the first "
+                             f'{self._labelled_seen} labelled joints is flagged visible: the flags were clipped to '
+                             '0/1 (MMPose\'s loaders do this; put KeepVisibilityFlags after the image loading step) '
+                             "or the data has no such flags (use mask_policy='labelled')")
 
     def forward(self, preds: Sequence[Sequence[Tensor]], targets: Sequence[Sequence[Tensor]],
                 labelled: Tensor, visible: Tensor) -> dict[str, Tensor]:
-        if self.mask_policy == 'visible' and labelled.sum() > 0 and visible.sum() == 0:
-            # MMPose's dataset loaders clip COCO's 0/1/2 flags to 0/1, which would silently turn every
-            # coarse-scale target into an empty map under this policy.
-            raise ValueError("mask_policy='visible' needs COCO visibility flags (2 = visible) in "
-                             "keypoints_visible, but no keypoint in this batch is flagged visible; keep the "
-                             "flags in the data pipeline or use mask_policy='labelled'")
+        if not self._flags_checked:
+            self._check_visibility_flags(labelled, visible)
         losses = {}
         for s, (stage_preds, stage_targets) in enumerate(zip(preds, targets, strict=True)):
             if len(stage_preds) != len(self.scale_weights):

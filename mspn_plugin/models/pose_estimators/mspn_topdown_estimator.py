@@ -10,28 +10,13 @@ import copy
 from itertools import chain
 
 import torch
-import torch.nn as nn
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.registry import MODELS
 from mmpose.utils.typing import SampleList
 from torch import Tensor
 
 from ..heads.mspn_heatmap_head import merge_flipped_heatmaps
-from ..utils import fuse_conv_bn
-
-
-class InferenceNetwork(nn.Module):
-    """Backbone, optional neck and head of an estimator, as one module that returns the final heatmaps."""
-
-    def __init__(self, backbone: nn.Module, neck: nn.Module | None, head: nn.Module) -> None:
-        super().__init__()
-        self.backbone, self.neck, self.head = backbone, neck, head
-
-    def forward(self, inputs: Tensor) -> Tensor:
-        feats = self.backbone(inputs)
-        if self.neck is not None:
-            feats = self.neck(feats)
-        return self.head.forward_final(feats)
+from ..utils import HeatmapNetwork, fuse_conv_bn
 
 
 @MODELS.register_module()
@@ -60,18 +45,14 @@ class MSPNTopdownEstimator(TopdownPoseEstimator):
             # weight initialisation and checkpoint loading write in place, so the layout stays
             self.to(memory_format=torch.channels_last)
         # a tuple, so that nn.Module does not register the copy (state_dict keys stay those of the network)
-        self._inference_cache: tuple[tuple, InferenceNetwork] | None = None
+        self._inference_cache: tuple[tuple, HeatmapNetwork] | None = None
 
-    def _trained_modules(self) -> list[nn.Module]:
-        return [m for m in (self.backbone, getattr(self, 'neck', None), self.head) if m is not None]
-
-    def inference_network(self) -> InferenceNetwork:
+    def inference_network(self) -> HeatmapNetwork:
         """The BN-folded, channels-last copy of the network, rebuilt when the weights have changed."""
-        tensors = chain.from_iterable(chain(m.parameters(), m.buffers()) for m in self._trained_modules())
-        key = tuple((t.data_ptr(), t._version, t.dtype) for t in tensors)
+        network = HeatmapNetwork.of(self)
+        key = tuple((t.data_ptr(), t._version, t.dtype) for t in chain(network.parameters(), network.buffers()))
         if self._inference_cache is None or self._inference_cache[0] != key:
             self._inference_cache = None  # free the old copy before making the new one
-            network = InferenceNetwork(self.backbone, getattr(self, 'neck', None), self.head)
             network = fuse_conv_bn(copy.deepcopy(network)).requires_grad_(False)
             if self.channels_last:  # the folded weights are new tensors
                 network = network.to(memory_format=torch.channels_last)

@@ -1,4 +1,5 @@
+from .complexity import Complexity, model_complexity
 from .conv_bn_fusion import fuse_conv_bn
-from .mmpose_keys import rename_mmpose_key, rename_mmpose_keys
+from .heatmap_network import HeatmapNetwork
 
-__all__ = ['fuse_conv_bn', 'rename_mmpose_key', 'rename_mmpose_keys']
+__all__ = ['Complexity', 'HeatmapNetwork', 'fuse_conv_bn', 'model_complexity']

@@ -1,23 +1,22 @@
 # A tiny MSPN trained for a few iterations on the bundled COCO sample (tests of the tools only).
 _base_ = ['../../../configs/sample/mspn_sample.py']
+from mspn_plugin.datasets import with_codec  # noqa: E402  (after _base_: MMEngine reads the config as such)
 
-input_size = (64, 96)
+up_channels = 32
+input_size = (64, 96)  # (w, h)
 codec = dict(_base_.codec, input_size=input_size, target_kernels=(7, 5, 3), test_kernel_size=3)
 model = dict(
-    backbone=dict(num_stages=2, down_unit=dict(type='ResNet', depth=18), up_channels=32),
-    head=dict(num_stages=2, in_channels=32, kernel_schedule=[[7, 7, 5, 5], [5, 5, 3, 3]], decoder=codec))
+    backbone=dict(up_channels=up_channels),
+    head=dict(in_channels=up_channels, kernel_schedule=[[7, 7, 5, 5], [5, 5, 3, 3]], decoder=codec))
 
 max_iters = 4
-train_cfg = dict(by_epoch=False, max_iters=max_iters, val_interval=max_iters)
+train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 param_scheduler = [dict(type='LinearLR', start_factor=1.0, end_factor=0.0, by_epoch=False, begin=0, end=max_iters)]
-default_hooks = dict(checkpoint=dict(by_epoch=False, interval=2, max_keep_ckpts=-1), logger=dict(interval=1))
+default_hooks = dict(checkpoint=dict(interval=2, max_keep_ckpts=-1), logger=dict(interval=1))
 randomness = dict(seed=0, deterministic=True)
 
-resized_steps = dict(TopdownAffine=dict(input_size=input_size), GenerateTarget=dict(encoder=codec))
-train_dataloader = dict(
-    batch_size=4, num_workers=0, persistent_workers=False,
-    dataset=dict(pipeline=[dict(step, **resized_steps.get(step['type'], {})) for step in _base_.train_pipeline]))
-val_dataloader = dict(
-    batch_size=4,
-    dataset=dict(pipeline=[dict(step, **resized_steps.get(step['type'], {})) for step in _base_.val_pipeline]))
+train_pipeline = with_codec(_base_.train_pipeline, codec)
+val_pipeline = with_codec(_base_.val_pipeline, codec)
+train_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False, dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(batch_size=4, dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from mspn_plugin.datasets.transforms import UniformScaleRotation, UpperLowerBodyCrop
+from mspn_plugin.datasets.transforms import RandomBoxExtension, UniformScaleRotation, UpperLowerBodyCrop
 
 UPPER = list(range(0, 11))
 LOWER = list(range(11, 17))
@@ -23,6 +23,21 @@ def test_upper_and_lower_body_are_equally_likely():
     crop = UpperLowerBodyCrop(prob=1.0)
     upper = sum(crop(person())['bbox_center'][0, 1] < 55 for _ in range(4000))
     assert abs(upper / 4000 - 0.5) < 0.03
+
+
+def test_the_upper_body_probability_can_be_the_authors():
+    np.random.seed(0)
+    crop = UpperLowerBodyCrop(prob=1.0, upper_prob=0.69)
+    upper = sum(crop(person())['bbox_center'][0, 1] < 55 for _ in range(4000))
+    assert abs(upper / 4000 - 0.69) < 0.03
+
+
+def test_joints_outside_the_image_do_not_stretch_the_body_box():
+    np.random.seed(1)
+    results = dict(person(), img_shape=(120, 100))
+    results['keypoints'][0, 0] = (5000, -300)  # an upper-body joint annotated far outside the image
+    crop = UpperLowerBodyCrop(prob=1.0, upper_prob=1.0, extension=(0.0, 0.0))(results)
+    assert (crop['bbox_scale'][0] < [30, 50]).all()
 
 
 def test_crop_box_encloses_the_chosen_part():
@@ -85,3 +100,15 @@ def test_scale_and_rotation_are_uniform_in_their_ranges():
 def test_invalid_scale_range():
     with pytest.raises(ValueError):
         UniformScaleRotation(scale_range=(1.2, 0.8))
+
+
+def test_box_extension_is_uniform_in_its_range_per_axis():
+    np.random.seed(3)
+    extend = RandomBoxExtension(max_extension=(0.6, 0.8))
+    factors = np.array([extend(dict(bbox_scale=np.array([[10.0, 20.0]], np.float32)))['bbox_scale'][0] / [10, 20]
+                        for _ in range(4000)])
+    assert (factors >= 1).all() and (factors[:, 0] <= 1.6).all() and (factors[:, 1] <= 1.8).all()
+    np.testing.assert_allclose(factors.mean(0), [1.3, 1.4], atol=0.02)
+    assert abs(np.corrcoef(factors.T)[0, 1]) < 0.05  # independent draws for width and height
+    with pytest.raises(ValueError, match='max_extension'):
+        RandomBoxExtension(max_extension=(0.6, -0.1))

@@ -1,8 +1,8 @@
+import cv2
 import numpy as np
 import pytest
 import torch
 
-from mspn_plugin.codecs import CoarseToFineHeatmap
 from mspn_plugin.models import GlobalNetNeck, MSPNHeatmapHead
 from mspn_plugin.testing import make_pose_data_samples
 
@@ -86,18 +86,58 @@ def test_loss_uses_each_stage_own_kernel_level():
     assert 0 <= losses['acc_pose'] <= 1
 
 
-def test_golden_loss_under_a_fixed_seed():
+def authors_target(x: float, y: float, kernel: int, stride: int = 4) -> np.ndarray:
+    """The authors' target: a one at the keypoint's heatmap cell, blurred with OpenCV, peak scaled to 255."""
+    width, height = INPUT_SIZE[0] // stride, INPUT_SIZE[1] // stride
+    heatmap = np.zeros((height, width), np.float32)
+    heatmap[int(y // stride), int(x // stride)] = 1
+    heatmap = cv2.GaussianBlur(heatmap, (kernel, kernel), 0)
+    return heatmap / heatmap.max() * 255
+
+
+def naive_loss(preds: list, samples: list, schedule: list, weights=(0.25, 0.25, 0.25, 1.0), topk: int = 8) -> list:
+    """The authors' loss written out with loops: per stage, L2 on every scale against targets kept only for
+    visible joints (flag 2) with weight 0.25 on the coarser three, and on the finest the mean of each sample's
+    ``topk`` largest per-joint L2 losses over labelled joints (OHKM), weight 1."""
+    totals = []
+    for stage, kernels in enumerate(schedule):
+        total = 0.0
+        for scale, kernel in enumerate(kernels):
+            pred = preds[stage][scale].detach().numpy().astype(np.float64)
+            per_sample = []
+            for b, sample in enumerate(samples):
+                keypoints = sample.gt_instances.keypoints[0]
+                flags = sample.gt_instances.keypoints_visible[0]
+                joint_losses = []
+                for k, ((x, y), flag) in enumerate(zip(keypoints, flags, strict=True)):
+                    target = authors_target(x, y, kernel) if flag > 0 else np.zeros(pred.shape[-2:])
+                    if scale < 3 and flag < 2:
+                        target = np.zeros_like(target)
+                    joint_losses.append(((pred[b, k] - target) ** 2).mean())
+                if scale < 3:
+                    per_sample.append(np.mean(joint_losses))
+                else:
+                    labelled = sorted((loss for loss, flag in zip(joint_losses, flags, strict=True) if flag > 0),
+                                      reverse=True)
+                    per_sample.append(sum(labelled[:topk]) / topk)
+            total += weights[scale] * np.mean(per_sample)
+        totals.append(total)
+    return totals
+
+
+def test_loss_equals_the_authors_loss_written_out():
     torch.manual_seed(1234)
-    head = make_head(num_stages=2)
+    head = make_head(num_stages=2, decoder=codec_cfg(), loss=dict(type='MSPNMultiScaleLoss', mask_policy='visible'))
     head.init_weights()
     feats = [stage_feats(), stage_feats()]
-    losses = head.loss(feats, make_pose_data_samples(head.decoder, 2, seed=7))
-    # values recorded from this implementation; a refactor that changes the maths changes them
-    torch.testing.assert_close(torch.stack([losses['loss_stage1'], losses['loss_stage2']]),
-                               torch.tensor(GOLDEN), rtol=1e-5, atol=0.0)
-
-
-GOLDEN = [4936.7842, 3081.5474]
+    samples = make_pose_data_samples(head.decoder, 2, seed=7)
+    # every keypoint inside the input, so that each is labelled (the codec drops keypoints outside it)
+    assert all((s.gt_instance_labels.keypoint_weights > 0).sum() == (s.gt_instances.keypoints_visible > 0).sum()
+               for s in samples)
+    losses = head.loss(feats, samples)
+    expected = naive_loss(head.forward(feats), samples, [[15, 11, 9, 7], [11, 9, 7, 5]])
+    assert min(expected) > 100  # far from zero: the comparison below is not trivially met
+    np.testing.assert_allclose([losses['loss_stage1'].item(), losses['loss_stage2'].item()], expected, rtol=1e-4)
 
 
 def test_every_parameter_gets_a_gradient_from_the_loss():
@@ -132,12 +172,18 @@ def test_flip_test_averages_with_the_flipped_and_swapped_heatmaps():
     torch.testing.assert_close(fields[0].heatmaps, ((direct + mirrored) / 2)[0])
 
 
-def test_predictions_decode_with_the_codec():
+def test_predictions_follow_the_papers_decoding_worked_by_hand():
+    """One keypoint's heatmap holds 200 at cell (x 5, y 7) and 160 at (6, 7): after the post-Gaussian filter the
+    maximum stays at (5, 7) and the second highest response is (6, 7), so the keypoint moves a quarter cell to
+    x 5.25; in input pixels (stride 4, cell centres): ((5.25 + 0.5) * 4, (7 + 0.5) * 4) = (23, 30); its score
+    is the unfiltered value there / 255 + 0.5. A second keypoint peaks at the corner cell (0, 0) with its second
+    response below it: (0.5 * 4, (0.25 + 0.5) * 4) = (2, 3)."""
     head = make_head(num_stages=1).eval()
-    feats = stage_feats(1)
-    samples = make_pose_data_samples(head.decoder, 1)
-    preds, fields = head.predict(feats, samples, test_cfg=dict(output_heatmaps=True))
-    codec = CoarseToFineHeatmap(input_size=INPUT_SIZE)
-    keypoints, scores = codec.decode(fields[0].heatmaps.numpy())
-    np.testing.assert_allclose(preds[0].keypoints, keypoints, rtol=1e-6)
-    np.testing.assert_allclose(preds[0].keypoint_scores, scores, rtol=1e-6)
+    heatmaps = torch.zeros(1, 17, 16, 12)
+    heatmaps[0, 0, 7, 5], heatmaps[0, 0, 7, 6] = 200.0, 160.0
+    heatmaps[0, 1, 0, 0], heatmaps[0, 1, 1, 0] = 100.0, 50.0
+    (pred,) = head.predict_from_heatmaps(heatmaps)
+    np.testing.assert_allclose(pred.keypoints[0, 0], [23.0, 30.0], atol=1e-5)
+    np.testing.assert_allclose(pred.keypoint_scores[0, 0], 200 / 255 + 0.5, atol=1e-6)
+    np.testing.assert_allclose(pred.keypoints[0, 1], [2.0, 3.0], atol=1e-5)
+    np.testing.assert_allclose(pred.keypoint_scores[0, 1], 100 / 255 + 0.5, atol=1e-6)

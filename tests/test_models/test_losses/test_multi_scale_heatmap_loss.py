@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from mspn_plugin.models import MSPNMultiScaleLoss
-from mspn_plugin.models.losses.multi_scale_heatmap_loss import ohkm_l2_loss, plain_l2_loss
+from mspn_plugin.models.losses.multi_scale_heatmap_loss import VISIBILITY_CHECK_JOINTS, ohkm_l2_loss, plain_l2_loss
 
 
 def test_labelled_policy_ignores_unlabelled_keypoints():
@@ -55,11 +55,29 @@ def test_without_ohkm_the_finest_scale_is_plain_l2():
     assert losses['loss_stage1'].item() == pytest.approx(1.0)
 
 
-def test_visible_policy_without_flags_fails_loudly():
-    pred, target = [[torch.ones(1, 2, 2, 2)]], [[torch.zeros(1, 2, 2, 2)]]
+def visible_policy_batches(loss: MSPNMultiScaleLoss, labelled: torch.Tensor, visible: torch.Tensor, count: int):
+    pred, target = [[torch.ones(*labelled.shape, 2, 2)]], [[torch.zeros(*labelled.shape, 2, 2)]]
+    for _ in range(count):
+        loss(pred, target, labelled, visible)
+
+
+def test_a_batch_whose_labelled_joints_are_all_occluded_trains():
     loss = MSPNMultiScaleLoss(scale_weights=(1.0,), mask_policy='visible')
-    with pytest.raises(ValueError, match='visibility flags'):
-        loss(pred, target, torch.ones(1, 2), torch.zeros(1, 2))
+    occluded = torch.zeros(32, 17)
+    visible_policy_batches(loss, torch.ones(32, 17), occluded, 1)  # 544 labelled joints, none visible
+    visible_policy_batches(loss, torch.ones(32, 17), torch.eye(32, 17), 1)  # some visible: the flags are there
+    visible_policy_batches(loss, torch.ones(32, 17), occluded, 100)  # decided: never checked again
+
+
+def test_flags_clipped_to_0_1_are_refused_once_at_the_start():
+    loss = MSPNMultiScaleLoss(scale_weights=(1.0,), mask_policy='visible')
+    labelled, clipped = torch.ones(4, 17), torch.zeros(4, 17)
+    batches_before_the_decision = -(-VISIBILITY_CHECK_JOINTS // labelled.numel()) - 1
+    visible_policy_batches(loss, labelled, clipped, batches_before_the_decision)
+    with pytest.raises(ValueError, match='clipped to 0/1.*KeepVisibilityFlags'):
+        visible_policy_batches(loss, labelled, clipped, 1)
+    labelled_policy = MSPNMultiScaleLoss(scale_weights=(1.0,), mask_policy='labelled')
+    visible_policy_batches(labelled_policy, labelled, clipped, batches_before_the_decision + 10)
 
 
 @pytest.mark.parametrize('kwargs', [dict(mask_policy='all'), dict(ohkm_topk=0)])

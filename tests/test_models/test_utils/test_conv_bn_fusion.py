@@ -7,7 +7,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from mspn_plugin.models import MSPNBackbone
 from mspn_plugin.models.utils import fuse_conv_bn
-from mspn_plugin.testing.mmpose_reference import randomise_weights
+from mspn_plugin.testing import randomise_weights_
 
 
 def count_norms(model: torch.nn.Module) -> int:
@@ -18,7 +18,7 @@ def count_norms(model: torch.nn.Module) -> int:
                                    MSPNBackbone(num_stages=1, stem_channels=8, up_channels=8),
                                    ResNet(depth=18)], ids=['mspn-res18', 'mspn-res50', 'mmpose-resnet18'])
 def test_every_batchnorm_is_folded_and_outputs_are_kept(model):
-    randomise_weights(model, seed=0).eval()  # MMPose's ResNet.train returns None
+    randomise_weights_(model, seed=0)
     fused = fuse_conv_bn(copy.deepcopy(model))
     assert count_norms(model) > 0 and count_norms(fused) == 0
     x = torch.randn(1, 3, 32, 32)

@@ -1,0 +1,13 @@
+# Runtime of every config here: MMPose's runtime, this package's components, crash-safe checkpoints.
+_base_ = ['mmpose::_base_/default_runtime.py']
+custom_imports = dict(imports=['mspn_plugin'], allow_failed_imports=False)
+
+# atomic checkpoint writes; a checkpoint that does not fit the model is refused, never loaded partly
+runner_type = 'SafeRunner'
+# MMPose's PoseLocalVisualizer fails under numpy 2 when drawing keypoints; this subclass fixes only that
+visualizer = dict(type='Numpy2PoseLocalVisualizer')
+default_hooks = dict(
+    # saves before it deletes old checkpoints, and replaces last_checkpoint atomically
+    checkpoint=dict(type='SafeCheckpointHook', by_epoch=False, interval=2400, max_keep_ckpts=3),
+    logger=dict(interval=50))
+log_processor = dict(by_epoch=False)

@@ -1,0 +1,48 @@
+"""The shell commands of README.md, so that tests run them as written (placeholders filled in).
+
+A command is a line of a ```bash block (backslash continuations joined, comments dropped). Placeholders are
+upper-case words such as CONFIG or WORK_DIR that are not variable assignments (NNODES=2 is part of a command).
+"""
+import re
+import shlex
+import subprocess
+
+from .paths import ROOT
+from .tools import run
+
+README = ROOT / 'README.md'
+PLACEHOLDER = re.compile(r'(?<![\w$/.-])[A-Z][A-Z0-9_]*[A-Z0-9](?![\w=/])')
+# run by CI itself, not from inside the test suite it runs
+NOT_RUN_BY_TESTS = ('make test', 'make test-no-slurm')
+
+
+def readme_commands() -> list[str]:
+    commands = []
+    for block in re.findall(r'```bash\n(.*?)```', README.read_text(), re.S):
+        for line in re.sub(r'\\\n\s*', ' ', block).splitlines():
+            command = re.sub(r'\s+#\s.*$', '', line).strip()
+            if command and not command.startswith('#'):
+                commands.append(command)
+    return commands
+
+
+def readme_command(start: str) -> str:
+    """The one README command that starts with ``start``."""
+    matches = [command for command in readme_commands() if command.startswith(start)]
+    assert len(matches) == 1, f'README.md has {len(matches)} commands starting with {start!r}: {matches}'
+    return matches[0]
+
+
+def placeholders(command: str) -> set[str]:
+    return set(PLACEHOLDER.findall(command))
+
+
+def fill(command: str, **values) -> str:
+    """``command`` with every placeholder replaced by its (shell-quoted) value; all of them must be given."""
+    assert placeholders(command) == set(values), f'{command}: placeholders {placeholders(command)}, given {values}'
+    return PLACEHOLDER.sub(lambda match: shlex.quote(str(values[match[0]])), command)
+
+
+def run_readme(start: str, check: bool = True, env: dict | None = None, **values) -> subprocess.CompletedProcess:
+    """Run the README command that starts with ``start``, as written, from the repository root."""
+    return run('bash', '-c', fill(readme_command(start), **values), check=check, env=env)

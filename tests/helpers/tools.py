@@ -1,0 +1,32 @@
+"""Running the tools: in this process through their ``main(argv)``, or as the README runs them."""
+import importlib.util
+import os
+import subprocess
+import sys
+from types import ModuleType
+
+from .paths import ROOT, TOOLS
+
+# the tools import their sibling modules (common_args) as scripts do
+if str(TOOLS) not in sys.path:
+    sys.path.insert(0, str(TOOLS))
+# subprocesses find the test helpers (helpers.hooks) the same way this process does
+TEST_PYTHONPATH = os.pathsep.join(p for p in [str(ROOT / 'tests'), os.environ.get('PYTHONPATH', '')] if p)
+
+
+def load_tool(name: str) -> ModuleType:
+    """``tools/<name>.py`` as a module, to call its ``main(argv)`` in this process."""
+    spec = importlib.util.spec_from_file_location(f'tool_{name.replace("/", "_")}', TOOLS / f'{name}.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(*args, env: dict | None = None, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
+    """Run a command from the repository root (as the README's commands are run); with ``check``, fail the test
+    with the end of its output unless it succeeds."""
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                            env=dict(os.environ, PYTHONPATH=TEST_PYTHONPATH, **(env or {})))
+    if check:
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result

@@ -1,0 +1,73 @@
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from mmengine.logging import HistoryBuffer
+from mmengine.runner.checkpoint import _load_checkpoint
+
+import mspn_plugin  # noqa: F401  (installs the weights-only loaders)
+from mspn_plugin.checkpoint import UnsafeCheckpointError
+
+
+class RunsCode:
+    """Unpickling this object would call os.system."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f'touch {self.marker}',)
+
+
+def test_checkpoint_with_pickled_code_is_refused(tmp_path):
+    marker = tmp_path / 'pwned'
+    path = tmp_path / 'evil.pth'
+    torch.save({'state_dict': {}, 'payload': RunsCode(marker)}, path)
+    with pytest.raises(UnsafeCheckpointError, match='evil.pth.*could run code'):
+        _load_checkpoint(str(path), map_location='cpu')
+    assert not marker.exists()
+
+
+def test_mmengine_runtime_objects_load(tmp_path):
+    buffer = HistoryBuffer()
+    buffer.update(0.5)
+    content = {'state_dict': {'w': torch.ones(2)},
+               'message_hub': {'log_scalars': {'loss': buffer},
+                               'runtime_info': {'sigmas': np.linspace(0, 1, 17, dtype=np.float32),
+                                                'iter': np.int64(3), 'lr': np.float64(1e-3)}}}
+    path = tmp_path / 'ok.pth'
+    torch.save(content, path)
+    loaded = _load_checkpoint(str(path), map_location='cpu')
+    assert loaded['message_hub']['log_scalars']['loss'].current() == 0.5
+    np.testing.assert_array_equal(loaded['message_hub']['runtime_info']['sigmas'],
+                                  content['message_hub']['runtime_info']['sigmas'])
+
+
+def test_missing_and_truncated_checkpoints_name_the_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match='nowhere.pth'):
+        _load_checkpoint(str(tmp_path / 'nowhere.pth'))
+    path = tmp_path / 'cut.pth'
+    torch.save({'state_dict': {'w': torch.ones(1000)}}, path)
+    path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(RuntimeError, match='cut.pth.*unreadable'):
+        _load_checkpoint(str(path))
+
+
+def test_global_weights_only_switch_is_not_used():
+    assert os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD') is None
+
+
+class ReadsModuleGlobals:
+    """Unpickling this object would reach a module's globals through getattr."""
+
+    def __reduce__(self):
+        return getattr, (HistoryBuffer.__init__, '__globals__')
+
+
+def test_getattr_is_limited_to_history_buffer_statistics(tmp_path):
+    path = tmp_path / 'sneaky.pth'
+    torch.save({'x': ReadsModuleGlobals()}, path)
+    with pytest.raises(UnsafeCheckpointError, match='sneaky.pth'):
+        _load_checkpoint(str(path))

@@ -1,0 +1,44 @@
+
+import pytest
+import torch
+
+from helpers.paths import TINY
+from mspn_plugin.engine import CPUBFloat16OptimWrapper, build_runner, prepare_config
+
+
+def test_defaults_and_overrides():
+    cfg = prepare_config(TINY, cfg_options={'train_dataloader.batch_size': 3})
+    assert cfg.work_dir == 'work_dirs/mspn_tiny_coco'
+    assert cfg.train_dataloader.batch_size == 3
+    assert cfg.launcher == 'none'
+
+
+def test_amp_picks_the_wrapper_for_the_device():
+    expected = 'AmpOptimWrapper' if torch.cuda.is_available() else 'CPUBFloat16OptimWrapper'
+    assert prepare_config(TINY, amp=True).optim_wrapper.type == expected
+
+
+def test_launcher_without_gpu_uses_gloo_and_no_device_ids():
+    cfg = prepare_config(TINY, launcher='pytorch')
+    if torch.cuda.is_available():
+        assert 'model_wrapper_cfg' not in cfg
+    else:
+        assert cfg.env_cfg.dist_cfg.backend == 'gloo'
+        assert cfg.model_wrapper_cfg.device_ids is None
+
+
+def test_missing_files_are_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match='nope.py'):
+        prepare_config(str(tmp_path / 'nope.py'))
+    with pytest.raises(FileNotFoundError, match='missing.pth'):
+        build_runner(prepare_config(TINY, work_dir=str(tmp_path)), load_from=str(tmp_path / 'missing.pth'))
+
+
+def test_cpu_bfloat16_wrapper_autocasts_the_forward():
+    model = torch.nn.Conv2d(3, 4, 3)
+    wrapper = CPUBFloat16OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    with wrapper.optim_context(model):
+        out = model(torch.randn(1, 3, 8, 8))
+    assert out.dtype == torch.bfloat16
+    wrapper.update_params(out.float().mean())
+    assert model.weight.grad is None  # update_params steps and zeroes
