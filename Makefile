@@ -17,7 +17,7 @@ test-slow:
 	$(PY) -m pytest -m slow
 
 demo: setup
-	$(PY) tools/demo.py
+	$(PY) tools/demo.py $(if $(WORK_DIR),--work-dir $(WORK_DIR))
 
 lint:
 	$(PY) -m ruff check .

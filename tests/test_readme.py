@@ -1,29 +1,38 @@
 """Every shell command in README.md is run by a test as written (tests take them with readme_command / run_readme),
 except `make test` and `make test-no-slurm`, which CI and developers run around the suite."""
-import re
+import ast
 
 from helpers.paths import ROOT
 from helpers.readme import NOT_RUN_BY_TESTS, PLACEHOLDER, fill, readme_commands
 
-CLAIM = re.compile(r'(?:readme_command|run_readme)\(\s*\'([^\']+)\'')
 
-
-def claimed_prefixes() -> set[str]:
-    return {prefix for path in (ROOT / 'tests').rglob('*.py') for prefix in CLAIM.findall(path.read_text())}
+def claimed_commands() -> set[str]:
+    """The commands that the tests pass to readme_command / run_readme: string literals, or module-level string
+    constants named in the call."""
+    claimed = set()
+    for path in (ROOT / 'tests').rglob('*.py'):
+        tree = ast.parse(path.read_text())
+        constants = {target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                     for target in node.targets if isinstance(target, ast.Name)
+                     and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, 'id', None) in ('readme_command', 'run_readme'):
+                argument = node.args[0]
+                if isinstance(argument, ast.Constant):
+                    claimed.add(argument.value)
+                elif isinstance(argument, ast.Name) and argument.id in constants:
+                    claimed.add(constants[argument.id])
+    return claimed
 
 
 def test_every_readme_command_is_run_by_a_test():
     commands = readme_commands()
     assert len(commands) > 10
-    unclaimed = [c for c in commands if c not in NOT_RUN_BY_TESTS and not any(c.startswith(p) for p in
-                                                                              claimed_prefixes())]
-    assert unclaimed == []
+    assert [c for c in commands if c not in NOT_RUN_BY_TESTS and c not in claimed_commands()] == []
 
 
-def test_every_claim_names_one_readme_command():
-    commands = readme_commands()
-    for prefix in claimed_prefixes():
-        assert sum(command.startswith(prefix) for command in commands) == 1, prefix
+def test_every_claim_is_a_readme_command():
+    assert claimed_commands() - set(readme_commands()) == set()
 
 
 def test_placeholders_are_found_and_filled():

@@ -1,6 +1,6 @@
 # A small 2-stage MSPN trained from scratch and evaluated on the bundled COCO sample images, on CPU, in minutes.
-# Down units: ResNet-18 with random weights; up units: 128 channels (the paper's 256 costs twice the time here);
-# input 128x96. Everything else is the COCO recipe of ../_base_/mspn_coco.py (augmentation, coarse-to-fine
+# Down units: ResNet-18 at half width (channels 32-256: the ResNet-50 of the paper configs costs many times more
+# here) with random weights; up units: 128 channels (the paper's 256 costs twice the time); input 128x96. Everything else is the COCO recipe of ../_base_/mspn_coco.py (augmentation, coarse-to-fine
 # supervision, OHKM, Adam with warm-up and linear decay to 0, flip test, the paper's decoding); the learning rate,
 # batch and length are scaled to a tiny data set. Evaluation uses the ground-truth boxes (bbox_file=None). Paths
 # are relative to the repository root.
@@ -12,7 +12,8 @@ up_channels = 128
 input_size = (96, 128)  # (w, h)
 codec = dict(_base_.codec, input_size=input_size)
 model = dict(
-    backbone=dict(num_stages=num_stages, down_unit=dict(depth=18), up_channels=up_channels, init_cfg=None),
+    backbone=dict(num_stages=num_stages, down_unit=dict(depth=18, base_channels=32), up_channels=up_channels,
+                  init_cfg=None),
     head=dict(num_stages=num_stages, in_channels=up_channels, decoder=codec))
 
 max_iters = 500

@@ -26,11 +26,10 @@ def readme_commands() -> list[str]:
     return commands
 
 
-def readme_command(start: str) -> str:
-    """The one README command that starts with ``start``."""
-    matches = [command for command in readme_commands() if command.startswith(start)]
-    assert len(matches) == 1, f'README.md has {len(matches)} commands starting with {start!r}: {matches}'
-    return matches[0]
+def readme_command(command: str) -> str:
+    """``command``, after checking that README.md gives it exactly so (comments aside)."""
+    assert command in readme_commands(), f'README.md has no command {command!r}'
+    return command
 
 
 def placeholders(command: str) -> set[str]:
@@ -43,6 +42,8 @@ def fill(command: str, **values) -> str:
     return PLACEHOLDER.sub(lambda match: shlex.quote(str(values[match[0]])), command)
 
 
-def run_readme(start: str, check: bool = True, env: dict | None = None, **values) -> subprocess.CompletedProcess:
-    """Run the README command that starts with ``start``, as written, from the repository root."""
-    return run('bash', '-c', fill(readme_command(start), **values), check=check, env=env)
+def run_readme(command: str, check: bool = True, env: dict | None = None, extra: str = '',
+               **values) -> subprocess.CompletedProcess:
+    """Run README command ``command`` as written, placeholders filled with ``values`` (and ``extra`` appended, for
+    an output location), from the repository root."""
+    return run('bash', '-c', f'{fill(readme_command(command), **values)} {extra}'.strip(), check=check, env=env)

@@ -14,7 +14,7 @@ from mmpose.structures import PoseDataSample
 
 from helpers.authors_mspn import AuthorsMSPN, ConvBnRelu
 from helpers.paths import ROOT, SAMPLES
-from helpers.tools import load_tool
+from helpers.readme import run_readme
 from mspn_plugin.checkpoint import convert_authors_state_dict
 from mspn_plugin.checkpoint.authors_keys import AUTHORS_BGR_MEAN, AUTHORS_BGR_STD, RGB_MEAN, RGB_STD
 from mspn_plugin.checkpoint.authors_keys import fold_authors_input_normalisation as fold_normalisation
@@ -61,6 +61,7 @@ def border(x: torch.Tensor, width: int = 2) -> torch.Tensor:
     return x[..., mask]
 
 
+@pytest.mark.slow  # runs the README's conversion command
 def test_converted_authors_checkpoint_gives_their_heatmaps_on_our_preprocessing(tmp_path):
     bgr = sample_crops()
     reference = randomise_weights_(
@@ -68,7 +69,7 @@ def test_converted_authors_checkpoint_gives_their_heatmaps_on_our_preprocessing(
         seed=5, calibrate=lambda m: m(authors_input(bgr)))
     src, dst = tmp_path / 'iter-96000.pth', tmp_path / 'converted.pth'
     authors_checkpoint(src, reference)
-    assert load_tool('convert_checkpoint').main(['--from', 'authors', str(src), str(dst)]) == 0
+    run_readme('.venv/bin/python tools/convert_checkpoint.py --from authors SRC DST', SRC=src, DST=dst)
 
     ours = config_model().eval()
     ours.load_state_dict(torch.load(dst, weights_only=True)['state_dict'], strict=True)

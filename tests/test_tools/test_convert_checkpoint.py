@@ -4,6 +4,7 @@ import torch
 from mmpose.models.backbones import MSPN
 from mmpose.models.heads import MSPNHead
 
+from helpers.readme import run_readme
 from helpers.tools import load_tool
 from mspn_plugin.models import MSPNBackbone, MSPNHeatmapHead
 
@@ -18,11 +19,12 @@ def mmpose_state_dict(num_stages: int) -> dict:
             **{f'head.{k}': v for k, v in head.state_dict().items()}}
 
 
-def test_an_mmpose_runner_checkpoint_converts_to_our_layout(tmp_path, capsys):
+@pytest.mark.slow
+def test_an_mmpose_runner_checkpoint_converts_to_our_layout(tmp_path):
     src, dst = tmp_path / 'mmpose.pth', tmp_path / 'ours.pth'
     torch.save({'meta': {'epoch': 3}, 'state_dict': mmpose_state_dict(2)}, src)
-    assert convert_checkpoint.main(['--from', 'mmpose', str(src), str(dst)]) == 0
-    assert 'wrote' in capsys.readouterr().out
+    result = run_readme('.venv/bin/python tools/convert_checkpoint.py --from mmpose SRC DST', SRC=src, DST=dst)
+    assert 'wrote' in result.stdout
     ours = torch.nn.ModuleDict(dict(
         backbone=MSPNBackbone(num_stages=2),
         head=MSPNHeatmapHead(num_stages=2, decoder=dict(type='CoarseToFineHeatmap', input_size=(64, 64)))))

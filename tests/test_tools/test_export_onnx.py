@@ -5,6 +5,7 @@ import pytest
 
 from helpers.checkpoints import save_random_checkpoint
 from helpers.paths import TINY
+from helpers.readme import run_readme
 from helpers.tools import load_tool
 
 export_onnx = load_tool('export_onnx')
@@ -16,12 +17,12 @@ def checkpoint(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-def test_cli_exports_at_the_config_input_size_and_checks(checkpoint, tmp_path, capsys):
+def test_cli_exports_at_the_config_input_size_and_checks(checkpoint, tmp_path):
     out = tmp_path / 'tiny.onnx'
-    assert export_onnx.main([str(TINY), str(checkpoint), str(out), '--check']) == 0
+    report = run_readme('.venv/bin/python tools/export_onnx.py CONFIG CHECKPOINT OUT --check', CONFIG=TINY,
+                        CHECKPOINT=checkpoint, OUT=out).stdout
     shape = [d.dim_value for d in onnx.load(str(out)).graph.input[0].type.tensor_type.shape.dim]
     assert shape == [1, 3, 96, 64]
-    report = capsys.readouterr().out
     diff = float(report.split('max abs difference')[1])
     assert diff < 1e-4
 

@@ -2,7 +2,6 @@
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import cv2
@@ -14,13 +13,16 @@ from helpers.paths import DETECTOR_CONFIG as DET_CONFIG
 from helpers.paths import SAMPLE_CONFIG as CONFIG
 from helpers.paths import SAMPLE_DETECTIONS as DETECTIONS
 from helpers.paths import SAMPLES
-from helpers.tools import load_tool, run
+from helpers.readme import run_readme
+from helpers.tools import load_tool
 from mspn_plugin.apis import PersonDetector, PosePredictor, run_topdown_inference
 from mspn_plugin.datasets import DetectionFile, valid_boxes
 from mspn_plugin.evaluation import coco_keypoint_ap
 
 pytestmark = pytest.mark.slow
 infer = load_tool('infer')
+DETECTOR_ROUTE = ('.venv/bin/python tools/infer.py CONFIG CHECKPOINT INPUT --out-dir OUT_DIR --det-config DET_CONFIG '
+                  '--det-checkpoint DET_CHECKPOINT')
 
 
 @pytest.fixture(scope='module')
@@ -52,8 +54,9 @@ def detector_checkpoint(tmp_path_factory) -> Path:
 def test_infer_cli_predictions_score_as_the_test_tool(demo, tmp_path):
     """The README's tools/infer.py command on the sample images with the bundled detections gives the AP that the
     demo's evaluation through the runner (tools/test.py's code path) gave for the same checkpoint."""
-    run(sys.executable, 'tools/infer.py', CONFIG, demo.checkpoint, SAMPLES, '--out-dir', tmp_path / 'out',
-        '--bboxes', DETECTIONS, '--det-score-thr', '0')
+    run_readme('.venv/bin/python tools/infer.py CONFIG CHECKPOINT INPUT --out-dir OUT_DIR --bboxes DETECTIONS',
+               CONFIG=CONFIG, CHECKPOINT=demo.checkpoint, INPUT=SAMPLES, OUT_DIR=tmp_path / 'out',
+               DETECTIONS=DETECTIONS, extra='--det-score-thr 0')
     infer_ap = coco_keypoint_ap(str(tmp_path / 'out/predictions.json'), str(SAMPLES / 'test_coco.json'))
     test_ap = float(re.search(r'bundled detections: +([0-9.]+)', demo.output)[1])
     print(f'infer AP {infer_ap:.4f}, test AP {test_ap:.4f}')
@@ -108,18 +111,17 @@ def test_detector_route_end_to_end(checkpoint, detector_checkpoint, tmp_path):
     assert all(len(p['keypoints']) == 51 for p in predictions)
 
 
-def test_infer_cli_detector_route_and_video(checkpoint, detector_checkpoint, tmp_path, capsys):
+def test_infer_cli_detector_route_and_video(checkpoint, detector_checkpoint, tmp_path):
     video = tmp_path / 'clip.mp4'
     frame = cv2.resize(cv2.imread(str(SAMPLES / '000000000785.jpg')), (320, 212))
     writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*'mp4v'), 5, (320, 212))
     for _ in range(3):
         writer.write(frame)
     writer.release()
-    status = infer.main([str(CONFIG), str(checkpoint), str(video), '--out-dir', str(tmp_path / 'out'),
-                         '--det-config', str(DET_CONFIG), '--det-checkpoint', str(detector_checkpoint),
-                         '--det-score-thr', '0.0'])
-    out = capsys.readouterr().out
-    assert status == 0 and json.loads(out[out.index('{'):out.rindex('}') + 1])['processed'] == 3
+    result = run_readme(DETECTOR_ROUTE, CONFIG=CONFIG, CHECKPOINT=checkpoint, INPUT=video, OUT_DIR=tmp_path / 'out',
+                        DET_CONFIG=DET_CONFIG, DET_CHECKPOINT=detector_checkpoint, extra='--det-score-thr 0.0')
+    out = result.stdout
+    assert json.loads(out[out.index('{'):out.rindex('}') + 1])['processed'] == 3
     assert (tmp_path / 'out/vis/clip.mp4').stat().st_size > 0
 
 

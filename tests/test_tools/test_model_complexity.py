@@ -2,14 +2,15 @@
 import pytest
 
 from helpers.paths import ROOT
-from helpers.tools import load_tool
+from helpers.readme import run_readme
 
 pytestmark = pytest.mark.slow
 
 
-def test_cli_counts_the_one_stage_resnet50_model(capsys):
-    load_tool('analysis/model_complexity').main([str(ROOT / 'configs/coco/mspn_1xres50_coco-256x192.py')])
-    lines = dict(line.split(': ', 1) for line in capsys.readouterr().out.splitlines() if ': ' in line)
+def test_cli_counts_the_one_stage_resnet50_model():
+    result = run_readme('.venv/bin/python tools/analysis/model_complexity.py CONFIG',
+                        CONFIG=ROOT / 'configs/coco/mspn_1xres50_coco-256x192.py')
+    lines = dict(line.split(': ', 1) for line in result.stdout.splitlines() if ': ' in line)
     train = float(lines['GMACs, all predictors (training forward)'])
     inference = float(lines['GMACs, inference path (final predictor)'])
     # hand count of the conv multiply-adds of this architecture with all 4 predictors: about 5.1 G

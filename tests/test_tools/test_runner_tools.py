@@ -1,105 +1,100 @@
-"""The training and testing entry points, end to end on the tiny config and the bundled COCO images."""
+"""The training and testing entry points, end to end on the tiny config and the bundled COCO images: the README's
+commands as written, resume (also after SIGKILL), AMP, MMEngine's DDP over gloo, mim and MMPose's own test tool."""
 import json
 import re
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 import torch
 
 from helpers.paths import ROOT, TINY
-from helpers.tools import run as run_command
+from helpers.readme import run_readme
+from helpers.tools import load_tool
 from mspn_plugin.checkpoint import load_checkpoint_weights_only
 
-VENV_BIN = Path(sys.executable).parent
-
 pytestmark = pytest.mark.slow
+RANK_PARAMS = ROOT / 'tests/data/configs/mspn_tiny_coco_rank_params.py'
+MMPOSE_TEST = ('.venv/bin/python "$(.venv/bin/python -c \'import mmpose, os; print(os.path.dirname(mmpose.__file__))\')'
+               '/.mim/tools/test.py" CONFIG CHECKPOINT --work-dir WORK_DIR')
 
 
-def run(*args, env: dict | None = None) -> str:
-    result = run_command(*args, env=env)
-    return result.stdout + result.stderr
-
-
-def train(work_dir: Path, *extra: str) -> str:
-    return run(sys.executable, 'tools/train.py', TINY, '--work-dir', work_dir, *extra)
+def train_in_process(work_dir: Path, *options: str) -> None:
+    """tools/train.py's main in this process (a fresh MMEngine experiment name: loggers are per name)."""
+    options = list(options) if '--cfg-options' in options else [*options, '--cfg-options']
+    status = load_tool('train').main([str(TINY), '--work-dir', str(work_dir), *options,
+                                      f'experiment_name={uuid.uuid4().hex}'])
+    assert status == 0
 
 
 def weights(path: Path) -> dict:
     return load_checkpoint_weights_only(str(path), map_location='cpu')['state_dict']
 
 
+def assert_same_weights(a: Path, b: Path) -> None:
+    first, second = weights(a), weights(b)
+    assert first.keys() == second.keys()
+    for key in first:
+        torch.testing.assert_close(second[key], first[key], rtol=1e-5, atol=1e-6, msg=key)
+
+
 def coco_ap(output: str) -> float:
     return float(re.findall(r'coco/AP: ([0-9.]+)', output)[-1])
 
 
-@pytest.fixture(scope='module')
-def trained(tiny_run) -> Path:
-    """An uninterrupted 4-iteration run (checkpoints at iterations 2 and 4)."""
-    return tiny_run
-
-
-def test_resume_reaches_the_uninterrupted_weights(trained, tmp_path):
-    train(tmp_path, '--cfg-options', 'train_cfg.max_iters=2')
+def test_resume_reaches_the_uninterrupted_weights(tiny_run, tmp_path):
+    train_in_process(tmp_path, '--cfg-options', 'train_cfg.max_iters=2')
     assert (tmp_path / 'iter_2.pth').exists() and not (tmp_path / 'iter_4.pth').exists()
-    output = train(tmp_path, '--resume')
-    assert 'resumed' in output.lower()
-    full, resumed = weights(trained / 'iter_4.pth'), weights(tmp_path / 'iter_4.pth')
-    assert full.keys() == resumed.keys()
-    for key in full:
-        torch.testing.assert_close(resumed[key], full[key], rtol=1e-5, atol=1e-6, msg=key)
+    result = run_readme('.venv/bin/python tools/train.py CONFIG --work-dir WORK_DIR --resume', CONFIG=TINY,
+                        WORK_DIR=tmp_path)
+    assert 'resumed' in (result.stdout + result.stderr).lower()
+    assert_same_weights(tiny_run / 'iter_4.pth', tmp_path / 'iter_4.pth')
 
 
-LONGER = ('--cfg-options', 'train_cfg.max_iters=16', 'train_cfg.val_interval=1000', 'param_scheduler.0.end=16',
-          'default_hooks.checkpoint.interval=4')
+LONGER = ('--cfg-options', 'train_cfg.max_iters=8', 'train_cfg.val_interval=1000', 'param_scheduler.0.end=8')
 
 
 def test_a_killed_run_resumes_to_the_uninterrupted_weights(tmp_path):
-    """SIGKILL a 16-iteration run once its iteration-8 checkpoint exists (possibly during a later save), resume it
+    """SIGKILL an 8-iteration run once its iteration-4 checkpoint exists (possibly during a later save), resume it
     with --resume: the final weights equal those of a run never interrupted."""
-    train(tmp_path / 'full', *LONGER)
+    train_in_process(tmp_path / 'full', *LONGER)
     killed = tmp_path / 'killed'
     process = subprocess.Popen([sys.executable, 'tools/train.py', str(TINY), '--work-dir', str(killed), *LONGER],
                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
-    while not (killed / 'iter_8.pth').exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while not (killed / 'iter_4.pth').exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
-    assert process.wait() == -signal.SIGKILL and not (killed / 'iter_16.pth').exists()
-    output = train(killed, '--resume', *LONGER)
-    assert 'resumed' in output.lower()
-    full, resumed = weights(tmp_path / 'full/iter_16.pth'), weights(killed / 'iter_16.pth')
-    assert full.keys() == resumed.keys()
-    for key in full:
-        torch.testing.assert_close(resumed[key], full[key], rtol=1e-5, atol=1e-6, msg=key)
+    assert process.wait() == -signal.SIGKILL and not (killed / 'iter_8.pth').exists()
+    train_in_process(killed, '--resume', *LONGER)
+    assert_same_weights(tmp_path / 'full/iter_8.pth', killed / 'iter_8.pth')
 
 
-def test_test_tool_scores_a_checkpoint(trained, tmp_path):
-    output = run(sys.executable, 'tools/test.py', TINY, trained / 'iter_4.pth', '--work-dir', tmp_path,
-                 '--cfg-options', 'test_evaluator.nms_mode=none')
-    assert 0.0 <= coco_ap(output) <= 1.0
+def test_test_tool_scores_a_checkpoint(tiny_run, tmp_path):
+    result = run_readme('.venv/bin/python tools/test.py CONFIG CHECKPOINT --work-dir WORK_DIR', CONFIG=TINY,
+                        CHECKPOINT=tiny_run / 'iter_4.pth', WORK_DIR=tmp_path)
+    assert 0.0 <= coco_ap(result.stdout + result.stderr) <= 1.0
 
 
-def test_test_tool_refuses_a_missing_checkpoint(tmp_path):
-    result = subprocess.run([sys.executable, 'tools/test.py', TINY, str(tmp_path / 'none.pth')], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode != 0 and 'none.pth does not exist' in result.stderr
+def test_test_tool_refuses_a_missing_checkpoint(tmp_path, capsys):
+    assert load_tool('test').main([str(TINY), str(tmp_path / 'none.pth')]) == 1
+    assert 'none.pth does not exist' in capsys.readouterr().err
 
 
 def test_amp_trains(tmp_path):
-    train(tmp_path, '--amp', '--cfg-options', 'train_cfg.max_iters=2')
+    train_in_process(tmp_path, '--amp', '--cfg-options', 'train_cfg.max_iters=2')
     log = next(tmp_path.glob('*/vis_data/scalars.json')).read_text().splitlines()
     losses = [json.loads(line)['loss'] for line in log if '"loss"' in line]
     assert len(losses) == 2 and all(torch.isfinite(torch.tensor(losses)))
 
 
 def test_two_process_training_ends_with_identical_parameters(tmp_path):
-    run('bash', 'tools/dist_train.sh', 'tests/data/configs/mspn_tiny_coco_rank_params.py', '2',
-        '--work-dir', tmp_path, '--cfg-options', 'train_cfg.max_iters=2',
-        env={'PORT': '29611', 'PYTHON': sys.executable})
+    run_readme('bash tools/dist_train.sh CONFIG NUM_PROCS --work-dir WORK_DIR', CONFIG=RANK_PARAMS, NUM_PROCS=2,
+               WORK_DIR=tmp_path, extra='--cfg-options train_cfg.max_iters=2', env={'PORT': '29611'})
     rank0, rank1 = (torch.load(tmp_path / f'params_rank{r}.pth', weights_only=True) for r in (0, 1))
     saved = weights(tmp_path / 'iter_2.pth')
     assert rank0.keys() == rank1.keys() and len(rank0) > 100
@@ -108,24 +103,21 @@ def test_two_process_training_ends_with_identical_parameters(tmp_path):
         torch.testing.assert_close(rank0[key], saved[key], rtol=0, atol=0, msg=key)
 
 
-def test_two_process_testing(trained, tmp_path):
-    output = run('bash', 'tools/dist_test.sh', TINY, trained / 'iter_4.pth', '2', '--work-dir', tmp_path,
-                 env={'PORT': '29612', 'PYTHON': sys.executable})
-    assert 0.0 <= coco_ap(output) <= 1.0
+def test_two_process_testing(tiny_run, tmp_path):
+    result = run_readme('bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS --work-dir WORK_DIR', CONFIG=TINY,
+                        CHECKPOINT=tiny_run / 'iter_4.pth', NUM_PROCS=2, WORK_DIR=tmp_path, env={'PORT': '29612'})
+    assert 0.0 <= coco_ap(result.stdout + result.stderr) <= 1.0
 
 
-def test_mim_train_and_test(trained, tmp_path):
-    mim = VENV_BIN / 'mim'
-    run(mim, 'train', 'mmpose', TINY, '--gpus', '0', '--work-dir', tmp_path, '--cfg-options',
-        'train_cfg.max_iters=2')
+def test_mim_train_and_test(tiny_run, tmp_path):
+    run_readme('.venv/bin/mim train mmpose CONFIG --gpus 0 --work-dir WORK_DIR', CONFIG=TINY, WORK_DIR=tmp_path,
+               extra='--cfg-options train_cfg.max_iters=2')
     assert (tmp_path / 'iter_2.pth').exists()
-    output = run(mim, 'test', 'mmpose', TINY, '--checkpoint', trained / 'iter_4.pth', '--gpus', '0',
-                 '--work-dir', tmp_path)
-    assert 0.0 <= coco_ap(output) <= 1.0
+    result = run_readme('.venv/bin/mim test mmpose CONFIG --checkpoint CHECKPOINT --gpus 0 --work-dir WORK_DIR',
+                        CONFIG=TINY, CHECKPOINT=tiny_run / 'iter_4.pth', WORK_DIR=tmp_path)
+    assert 0.0 <= coco_ap(result.stdout + result.stderr) <= 1.0
 
 
-def test_mmpose_own_test_tool_with_our_config(trained, tmp_path):
-    import mmpose
-    mmpose_test = Path(mmpose.__file__).parent / '.mim/tools/test.py'
-    output = run(sys.executable, mmpose_test, TINY, trained / 'iter_4.pth', '--work-dir', tmp_path)
-    assert 0.0 <= coco_ap(output) <= 1.0
+def test_mmpose_own_test_tool_with_our_config(tiny_run, tmp_path):
+    result = run_readme(MMPOSE_TEST, CONFIG=TINY, CHECKPOINT=tiny_run / 'iter_4.pth', WORK_DIR=tmp_path)
+    assert 0.0 <= coco_ap(result.stdout + result.stderr) <= 1.0
