@@ -1,5 +1,7 @@
 """Every shipped config: loads, builds, counts what the paper counts, and (slow) runs at its own input size and
 trains one iteration on the bundled samples, then predicts."""
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -45,6 +47,12 @@ def test_config_loads_our_package_and_states_its_source(path):
     assert cfg.runner_type == 'SafeRunner'
     header = (ROOT / path).read_text().split('_base_')[0]
     assert header.startswith('#') and len(header) > 40  # what the config is, and where its numbers come from
+
+
+def test_the_readme_model_zoo_lists_every_config():
+    section = (ROOT / 'README.md').read_text().split('## Model zoo')[1].split('\n## ')[0]
+    zoo = re.findall(r'^\| `([^`]+\.py)` \|', section, re.M)
+    assert sorted(f'configs/{path}' for path in zoo) == CONFIGS
 
 
 @pytest.mark.parametrize('num_stages,millions', [(1, 25.11), (2, 56.80), (3, 88.5), (4, 120.2)])
