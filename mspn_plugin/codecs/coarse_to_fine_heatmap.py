@@ -71,6 +71,10 @@ def blur_with_zero_border(heatmaps: np.ndarray, kernel_size: int) -> np.ndarray:
 class CoarseToFineHeatmap(BaseKeypointCodec):
     """MSPN's heatmap codec: Gaussian targets of several kernel sizes and the paper's decoding.
 
+    MMPose's ``MegviiHeatmap`` renders one kernel per codec and shifts each coordinate by the sign of the
+    gradient; here every kernel comes from one codec and the shift goes toward the second maximum, as the paper
+    describes.
+
     One target level is rendered per kernel in ``target_kernels``; the head decides which level
     supervises which (stage, scale) (its ``kernel_schedule``), so the data pipeline stays the same for
     1 to 4 stages and each distinct kernel is rendered once (5 maps per keypoint for the authors'
@@ -80,8 +84,8 @@ class CoarseToFineHeatmap(BaseKeypointCodec):
         input_size: network input (w, h); divisible by ``heatmap_stride``.
         target_kernels: odd Gaussian kernel sizes to render (authors: 15, 11, 9, 7, 5).
         heatmap_stride: input pixels per heatmap cell (4 for the 1/4-scale output).
-        test_kernel_size: kernel of the post-Gaussian filter applied before decoding (paper: 5 for COCO,
-            9 for MPII), independent of the training kernels.
+        test_kernel_size: kernel of the post-Gaussian filter applied before decoding (the paper gives no size;
+            the authors' code: 5 for COCO, 9 for MPII), independent of the training kernels.
         shift: distance, in heatmap cells, that the maximum moves toward the second maximum (paper: 0.25).
         peak_value: value of a target's peak (both reference implementations use 255).
         score_offset: added to ``heatmap / peak_value`` to form a keypoint score (both references: 0.5).

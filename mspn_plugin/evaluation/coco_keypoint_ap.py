@@ -12,7 +12,11 @@ COCO_SIGMAS = np.array([.26, .25, .25, .35, .35, .79, .79, .72, .72, .62, .62, 1
 
 
 def coco_keypoint_ap(predictions: str | list, ann_file: str, sigmas: np.ndarray = COCO_SIGMAS) -> float:
-    """AP (OKS 0.50:0.95) of COCO keypoint results (a json path or a list of dicts with ``image_id``)."""
+    """AP (OKS 0.50:0.95) of COCO keypoint results (a json path or a list of dicts with ``image_id``).
+
+    MMPose's ``CocoMetric`` scores data samples inside a runner; this scores a predictions file, as written by
+    ``tools/infer.py``.
+    """
     if isinstance(predictions, str):
         with open(predictions) as f:
             predictions = json.load(f)

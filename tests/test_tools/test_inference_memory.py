@@ -1,5 +1,5 @@
 """tools/analysis/inference_memory.py on a short run: it reports memory figures (the growth bound is for long runs;
-docs/reliability.md has the 1,000-image result)."""
+CHANGELOG.md has a 1,000-image result)."""
 import json
 
 import pytest

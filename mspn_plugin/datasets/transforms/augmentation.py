@@ -119,7 +119,7 @@ class UniformScaleRotation(BaseTransform):
 class RandomBoxExtension(BaseTransform):
     """Enlarge the box by independent uniform factors in width and height, as the authors' training loader does
     (``TRAIN.RANDOM_EXTENTION``: width x U(1, 1 + 0.6), height x U(1, 1 + 0.8) on COCO), before the aspect
-    ratio is fitted by ``TopdownAffine``.
+    ratio is fitted by ``TopdownAffine``. MMPose's ``RandomBBoxTransform`` scales both axes by one factor.
 
     Args:
         max_extension: (x, y) maximum relative enlargement; each factor is uniform in ``[1, 1 + max_extension]``.

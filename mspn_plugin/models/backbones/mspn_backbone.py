@@ -77,6 +77,9 @@ class MSPNStage(BaseModule):
 class MSPNBackbone(BaseBackbone):
     """Multi-Stage Pose Network trunk: stem once, then ``num_stages`` down/up stages.
 
+    MMPose's ``MSPN`` builds the same network (its checkpoints load here) but takes only Bottleneck down units and
+    passes ``norm_cfg`` to the first block of each layer only; any 4-scale backbone is a down unit here.
+
     Args:
         num_stages: number of stacked single-stage modules (1-4 in the paper).
         down_unit: config of every stage's down unit: any OpenMMLab backbone whose four scale layers are taken

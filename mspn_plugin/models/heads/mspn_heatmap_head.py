@@ -68,6 +68,9 @@ def merge_flipped_heatmaps(heatmaps: Tensor, flipped: Tensor, batch_data_samples
 class MSPNHeatmapHead(BaseHead):
     """Heatmap head of MSPN: one predictor for every scale of every stage.
 
+    MMPose's ``MSPNHead`` computes every predictor at test time and fixes the heatmap size in its config; here the
+    size follows the features, the loss takes the authors' visibility masking, and prediction runs one predictor.
+
     Training supervises all S x L outputs (targets from the codec's kernel schedule, loss from
     ``loss``); prediction runs only the last stage's finest predictor (twice with flip test).
 

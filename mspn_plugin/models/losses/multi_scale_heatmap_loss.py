@@ -43,11 +43,14 @@ def ohkm_l2_loss(pred: Tensor, target: Tensor, labelled: Tensor, topk: int) -> T
 class MSPNMultiScaleLoss(nn.Module):
     """Sum over stages and scales of weighted heatmap L2 losses, OHKM on each stage's finest scale.
 
+    MMPose's ``KeypointMSELoss`` / ``KeypointOHKMMSELoss`` weight every loss by labelled joints; the authors' L2
+    zeroes the targets of joints not flagged visible (``mask_policy='visible'``), which this keeps available.
+
     Args:
         scale_weights: weight of each scale, coarsest first (authors: 0.25 on the three coarser, 1 on
             the finest).
         use_ohkm: apply OHKM (instead of plain L2) on the finest scale of each stage.
-        ohkm_topk: number of hardest keypoints kept by OHKM (paper and authors: 8).
+        ohkm_topk: number of hardest keypoints kept by OHKM (authors' code: 8; the paper cites CPN's OHKM).
         mask_policy: ``'visible'`` (authors) or ``'labelled'`` (MMPose), see :func:`plain_l2_loss`.
             OHKM always uses labelled keypoints, as the authors do. Under ``'visible'``, the first
             ``VISIBILITY_CHECK_JOINTS`` labelled joints of a run must include a visible one: otherwise the flags

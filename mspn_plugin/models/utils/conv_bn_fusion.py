@@ -3,7 +3,9 @@
 A conv followed by BatchNorm with frozen statistics is one affine map, so ``conv -> BN`` becomes one conv
 with rescaled weights and a bias. The layouts recognised are the ones the MSPN models are made of: MMCV's
 ``ConvModule`` (conv before norm), MMPose's ResNet blocks (``conv{i}`` feeding ``norm{i}``) and
-``nn.Sequential`` runs of ``Conv2d, BatchNorm`` (ResNet down-sampling shortcuts).
+``nn.Sequential`` runs of ``Conv2d, BatchNorm`` (ResNet down-sampling shortcuts). MMCV's ``fuse_conv_bn`` pairs
+modules by registration order, which ``ConvModule(order=('norm', 'conv', 'act'))`` breaks; pairs here follow the data
+flow.
 """
 import torch.nn as nn
 from mmcv.cnn import ConvModule
