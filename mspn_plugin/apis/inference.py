@@ -19,14 +19,15 @@ from ..checkpoint import is_url, load_checked_checkpoint
 
 
 class PersonDetector:
-    """Person boxes from an MMDetection 3.x detector (its own NMS), filtered by class and score."""
+    """Person boxes from an MMDetection 3.x detector (its own NMS), filtered by class and score; the checkpoint is a
+    path or a URL (downloaded once). Called on an image (H, W, 3) and its name, returns boxes (N, 5)."""
 
     def __init__(self, config: str, checkpoint: str, device: str = 'cpu', score_thr: float = 0.3,
                  category_id: int = 0, cfg_options: dict | None = None) -> None:
         from mmdet.apis import init_detector
         from mmdet.utils import register_all_modules
 
-        if not osp.isfile(checkpoint):
+        if not (is_url(checkpoint) or osp.isfile(checkpoint)):
             raise FileNotFoundError(f'detector checkpoint {checkpoint} does not exist')
         register_all_modules(init_default_scope=False)
         with DefaultScope.overwrite_default_scope('mmdet'):

@@ -56,11 +56,11 @@ def test_resume_reaches_the_uninterrupted_weights(tiny_run, tmp_path):
     assert_same_weights(tiny_run / 'iter_4.pth', tmp_path / 'iter_4.pth')
 
 
-LONGER = ('--cfg-options', 'train_cfg.max_iters=8', 'train_cfg.val_interval=1000', 'param_scheduler.0.end=8')
+LONGER = ('--cfg-options', 'train_cfg.max_iters=6', 'train_cfg.val_interval=1000', 'param_scheduler.0.end=6')
 
 
 def test_a_killed_run_resumes_to_the_uninterrupted_weights(tmp_path):
-    """SIGKILL an 8-iteration run once its iteration-4 checkpoint exists (possibly during a later save), resume it
+    """SIGKILL a 6-iteration run once its iteration-4 checkpoint exists (possibly during the next save), resume it
     with --resume: the final weights equal those of a run never interrupted."""
     train_in_process(tmp_path / 'full', *LONGER)
     killed = tmp_path / 'killed'
@@ -70,9 +70,9 @@ def test_a_killed_run_resumes_to_the_uninterrupted_weights(tmp_path):
     while not (killed / 'iter_4.pth').exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
-    assert process.wait() == -signal.SIGKILL and not (killed / 'iter_8.pth').exists()
+    assert process.wait() == -signal.SIGKILL and not (killed / 'iter_6.pth').exists()
     train_in_process(killed, '--resume', *LONGER)
-    assert_same_weights(tmp_path / 'full/iter_8.pth', killed / 'iter_8.pth')
+    assert_same_weights(tmp_path / 'full/iter_6.pth', killed / 'iter_6.pth')
 
 
 def test_test_tool_scores_a_checkpoint(tiny_run, tmp_path):
