@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from helpers.paths import ROOT, TINY
+from helpers.readme import run_readme
 from helpers.tools import run as run_command
 from mspn_plugin.checkpoint import load_checkpoint_weights_only
 
@@ -96,12 +97,10 @@ def test_amp_trains(tmp_path):
     assert len(losses) == 2 and all(torch.isfinite(torch.tensor(losses)))
 
 
-def test_two_process_training_ends_with_identical_parameters(tmp_path):
-    run('bash', 'tools/dist_train.sh', 'tests/data/configs/mspn_tiny_coco_rank_params.py', '2',
-        '--work-dir', tmp_path, '--cfg-options', 'train_cfg.max_iters=2',
-        env={'PORT': '29611', 'PYTHON': sys.executable})
-    rank0, rank1 = (torch.load(tmp_path / f'params_rank{r}.pth', weights_only=True) for r in (0, 1))
-    saved = weights(tmp_path / 'iter_2.pth')
+def test_two_process_training_ends_with_identical_parameters(two_process_run):
+    work_dir = two_process_run.work_dir
+    rank0, rank1 = (torch.load(work_dir / f'params_rank{r}.pth', weights_only=True) for r in (0, 1))
+    saved = weights(work_dir / 'iter_8.pth')
     assert rank0.keys() == rank1.keys() and len(rank0) > 100
     for key in rank0:
         torch.testing.assert_close(rank0[key], rank1[key], rtol=0, atol=0, msg=key)
@@ -109,9 +108,10 @@ def test_two_process_training_ends_with_identical_parameters(tmp_path):
 
 
 def test_two_process_testing(trained, tmp_path):
-    output = run('bash', 'tools/dist_test.sh', TINY, trained / 'iter_4.pth', '2', '--work-dir', tmp_path,
-                 env={'PORT': '29612', 'PYTHON': sys.executable})
-    assert 0.0 <= coco_ap(output) <= 1.0
+    result = run_readme('bash tools/dist_test.sh CONFIG CHECKPOINT NUM_GPUS --work-dir WORK_DIR', CONFIG=TINY,
+                        CHECKPOINT=trained / 'iter_4.pth', NUM_GPUS=2, WORK_DIR=tmp_path,
+                        env={'PORT': '29612', 'PYTHON': sys.executable})
+    assert 0.0 <= coco_ap(result.stdout + result.stderr) <= 1.0
 
 
 def test_mim_train_and_test(trained, tmp_path):
