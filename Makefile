@@ -2,7 +2,9 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup test test-fast test-slow demo lint
+.PHONY: setup test test-no-slurm test-fast test-slow demo lint
+# the slow tests to run: all of them, or without the Slurm test (make test-no-slurm)
+SLOW_TESTS = slow
 
 setup:
 	bash tools/setup_env.sh
@@ -10,11 +12,15 @@ setup:
 test: setup
 	$(MAKE) --no-print-directory test-fast test-slow
 
+# for developers without root: the Slurm test needs root to start slurmctld, slurmd and munged
+test-no-slurm: setup
+	$(MAKE) --no-print-directory test-fast test-slow SLOW_TESTS="slow and not slurm"
+
 test-fast:
 	$(PY) -m pytest -m "not slow"
 
 test-slow:
-	$(PY) -m pytest -m slow
+	$(PY) -m pytest -m "$(SLOW_TESTS)"
 
 demo: setup
 	$(PY) tools/demo.py $(if $(WORK_DIR),--work-dir $(WORK_DIR))

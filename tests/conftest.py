@@ -1,13 +1,17 @@
-"""Fixtures shared by the test suite: the two trainings that several end-to-end tests reuse, each made once per
-run (the demo's sample model and a 4-iteration tiny model)."""
+"""Fixtures shared by the test suite: the trainings that several end-to-end tests reuse, each made once per run
+(the demo's sample model, a 4-iteration tiny model and an 8-iteration tiny model trained by two processes)."""
+import logging
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from mmengine.logging import MMLogger
 
-from helpers.paths import TINY
+from helpers.paths import TINY, TINY_RANK_PARAMS
 from helpers.readme import run_readme
+from helpers.tools import ONE_THREAD
 
 
 @dataclass
@@ -35,3 +39,34 @@ def tiny_run(tmp_path_factory) -> Path:
     work_dir = tmp_path_factory.mktemp('tiny')
     run_readme('.venv/bin/python tools/train.py CONFIG --work-dir WORK_DIR', CONFIG=TINY, WORK_DIR=work_dir)
     return work_dir
+
+
+@dataclass
+class TrainingRun:
+    """A training's work directory and what it printed."""
+
+    work_dir: Path
+    output: str
+
+
+@pytest.fixture(scope='session')
+def two_process_run(tmp_path_factory) -> TrainingRun:
+    """The README's one-node command: the tiny config for 8 iterations (checkpoints every 2) by two processes of
+    tools/dist_train.sh, each saving its parameters at the end (params_rank0.pth, params_rank1.pth)."""
+    work_dir = tmp_path_factory.mktemp('two_process')
+    result = run_readme('bash tools/dist_train.sh CONFIG NUM_GPUS --work-dir WORK_DIR', CONFIG=TINY_RANK_PARAMS,
+                        NUM_GPUS=2, WORK_DIR=work_dir, env=dict(ONE_THREAD, PORT='29621', PYTHON=sys.executable))
+    return TrainingRun(work_dir, result.stdout + result.stderr)
+
+
+@pytest.fixture
+def warnings_logged() -> list[str]:
+    """Messages logged through MMEngine's current logger during the test (inference creates no logger of its own,
+    and the handlers of an existing one may write to an earlier test's captured stdout)."""
+    messages = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: messages.append(record.getMessage())
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    yield messages
+    logger.removeHandler(handler)

@@ -1,7 +1,9 @@
-"""Top-down pose estimation on an image, a folder of images or a video.
+"""Top-down pose estimation on an image, a folder of images, an image list (.txt, one path a line) or a video.
 
 Person boxes come from an MMDetection detector (--det-config/--det-checkpoint) or from a COCO-results json of
 detections (--bboxes). Writes OUT_DIR/predictions.json (COCO keypoint results) and drawings under OUT_DIR/vis/.
+With --launcher pytorch (tools/dist_infer.sh), every process takes its share of the input and the first one merges
+the results.
 
 Usage:
     python tools/infer.py POSE_CONFIG POSE_CHECKPOINT INPUT --out-dir DIR \
@@ -9,18 +11,27 @@ Usage:
 """
 import argparse
 import json
+import os
 import sys
 
+import torch
+import torch.distributed as dist
 from common_args import exit_status
 
 from mspn_plugin.apis import PersonDetector, PosePredictor, run_topdown_inference
 from mspn_plugin.datasets import DetectionFile
+from mspn_plugin.engine import init_gloo_process_group
+
+# how long a process waits for the others at the end (their shares can take longer than torch's default 30 min)
+BARRIER_TIMEOUT_S = 24 * 3600
 
 EXAMPLES = '''examples:
   python tools/infer.py configs/sample/mspn_sample.py work_dirs/demo/iter_500.pth tests/data/coco --out-dir out \\
       --bboxes tests/data/coco/test_coco_det_AP_H_56.json
   python tools/infer.py POSE_CFG POSE_CKPT video.mp4 --out-dir out \\
       --det-config configs/detectors/rtmdet_tiny_person.py --det-checkpoint rtmdet_tiny.pth
+  python tools/infer.py POSE_CFG POSE_CKPT images.txt --out-dir out --bboxes dets.json   # an image list
+  bash tools/dist_infer.sh POSE_CFG POSE_CKPT images.txt 4 --out-dir out --bboxes dets.json   # 4 processes
 '''
 
 
@@ -29,7 +40,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('pose_config')
     parser.add_argument('pose_checkpoint')
-    parser.add_argument('input', help='an image, a folder of images or a video')
+    parser.add_argument('input', help='an image, a folder of images, a .txt list of image paths (relative to '
+                        'its folder) or a video')
     parser.add_argument('--out-dir', required=True)
     boxes = parser.add_mutually_exclusive_group(required=True)
     boxes.add_argument('--bboxes', help='COCO-results json of person detections')
@@ -45,7 +57,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                      'test_evaluator, nms_mode)')
     nms.add_argument('--oks-nms-thr', type=float, help='OKS-NMS over each image\'s poses with this threshold')
     parser.add_argument('--no-vis', action='store_true', help='do not draw')
-    parser.add_argument('--device', default=None, help='default: the GPU when there is one, else the CPU')
+    parser.add_argument('--device', default=None, help='default: the GPU when there is one (with a launcher: the '
+                        'process\'s local GPU), else the CPU')
+    parser.add_argument('--launcher', choices=['none', 'pytorch'], default='none',
+                        help='pytorch: one of torchrun\'s processes (tools/dist_infer.sh), which share the input')
     args = parser.parse_args(argv)
     if args.det_config and not args.det_checkpoint:
         parser.error('--det-config needs --det-checkpoint (a detector with random weights is never used)')
@@ -53,8 +68,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> None:
+    device = args.device
+    if args.launcher != 'none':
+        init_gloo_process_group(args.launcher, BARRIER_TIMEOUT_S)  # (gloo also on GPUs: only a barrier is needed)
+        if device is None and torch.cuda.is_available():
+            device = f'cuda:{os.environ.get("LOCAL_RANK", 0)}'
     oks_nms_thr = None if args.no_oks_nms else 'config' if args.oks_nms_thr is None else args.oks_nms_thr
-    estimator = PosePredictor(args.pose_config, args.pose_checkpoint, args.device, flip=not args.no_flip,
+    estimator = PosePredictor(args.pose_config, args.pose_checkpoint, device, flip=not args.no_flip,
                               oks_nms_thr=oks_nms_thr)
     if args.bboxes:
         boxes = DetectionFile(args.bboxes, args.images_json, args.det_score_thr,
@@ -63,8 +83,11 @@ def run(args: argparse.Namespace) -> None:
         boxes = PersonDetector(args.det_config, args.det_checkpoint, estimator.device, args.det_score_thr,
                                0 if args.det_cat_id is None else args.det_cat_id)
     summary = run_topdown_inference(estimator, boxes, args.input, args.out_dir, draw=not args.no_vis)
-    print(json.dumps(summary, indent=1))
-    print(f'predictions: {args.out_dir}/predictions.json')
+    if not dist.is_initialized() or dist.get_rank() == 0:
+        print(json.dumps(summary, indent=1))
+        print(f'predictions: {args.out_dir}/predictions.json')
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,13 +7,15 @@ import sys
 
 from common_args import exit_status, runner_parser
 
-from mspn_plugin.engine import build_runner, prepare_config
+from mspn_plugin.engine import build_runner, prepare_config, resume_on_restart
 
 EXAMPLES = '''examples:
   python tools/train.py configs/sample/mspn_sample.py
   python tools/train.py configs/coco/mspn_2xres50_coco-256x192.py --amp --cfg-options train_dataloader.batch_size=16
   python tools/train.py configs/sample/mspn_sample.py --resume            # latest checkpoint in the work dir
   python tools/train.py configs/coco/mspn_2xres50_coco-256x192.py --auto-scale-lr   # lr for GPUs x batch size
+Under torchrun (tools/dist_train.sh), a restarted worker group (MAX_RESTARTS) resumes by itself from the last
+complete checkpoint in the work dir.
 '''
 
 
@@ -27,9 +29,13 @@ def main(argv: list[str] | None = None) -> int:
                         help='scale the learning rate by the total batch (GPUs x batch size) over the config\'s '
                              'auto_scale_lr.base_batch_size')
     args = parser.parse_args(argv)
-    return exit_status(lambda: build_runner(
-        prepare_config(args.config, args.work_dir, args.cfg_options, args.launcher, args.amp, args.auto_scale_lr),
-        resume=args.resume).train(), args.config)
+
+    def train() -> None:
+        cfg = prepare_config(args.config, args.work_dir, args.cfg_options, args.launcher, args.amp,
+                             args.auto_scale_lr)
+        build_runner(cfg, resume=resume_on_restart(args.resume, cfg.work_dir)).train()
+
+    return exit_status(train, args.config)
 
 
 if __name__ == '__main__':

@@ -3,6 +3,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 
 from .paths import ROOT, TOOLS
@@ -12,6 +13,9 @@ if str(TOOLS) not in sys.path:
     sys.path.insert(0, str(TOOLS))
 # subprocesses find the test helpers (helpers.hooks) the same way this process does
 TEST_PYTHONPATH = os.pathsep.join(p for p in [str(ROOT / 'tests'), os.environ.get('PYTHONPATH', '')] if p)
+# torchrun gives each process one thread only when a node runs several; the float summation order follows the
+# thread count, so distributed runs whose weights are compared all set it
+ONE_THREAD = {'OMP_NUM_THREADS': '1'}
 
 
 def load_tool(name: str) -> ModuleType:
@@ -22,11 +26,23 @@ def load_tool(name: str) -> ModuleType:
     return module
 
 
+def _environment(env: dict | None) -> dict:
+    return dict(os.environ, PYTHONPATH=TEST_PYTHONPATH, **{k: str(v) for k, v in (env or {}).items()})
+
+
 def run(*args, env: dict | None = None, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
     """Run a command from the repository root (as the README's commands are run); with ``check``, fail the test
     with the end of its output unless it succeeds."""
     result = subprocess.run([str(a) for a in args], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                            env=dict(os.environ, PYTHONPATH=TEST_PYTHONPATH, **(env or {})))
+                            env=_environment(env))
     if check:
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result
+
+
+def start(*args, log: Path, env: dict | None = None) -> subprocess.Popen:
+    """Start a command as :func:`run` runs it, without waiting, its output (stdout and stderr) going to ``log``, in a
+    process group of its own (``os.killpg(process.pid, ...)`` reaches everything it started)."""
+    with open(log, 'w') as out:
+        return subprocess.Popen([str(a) for a in args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                env=_environment(env), start_new_session=True)

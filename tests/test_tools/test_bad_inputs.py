@@ -6,7 +6,6 @@ rest completes; images in other formats are converted and give the same poses as
 """
 import copy
 import json
-import logging
 import os
 import shutil
 import uuid
@@ -17,7 +16,6 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
-from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmpose.registry import DATASETS
 
@@ -63,19 +61,6 @@ def files(tmp_path_factory) -> dict[str, Path]:
 
 
 # ---- tools/infer.py ---------------------------------------------------------------------------------------
-
-@pytest.fixture
-def warnings_logged() -> list[str]:
-    """Messages logged through MMEngine's current logger during the test (inference creates no logger of its own,
-    and the handlers of an existing one may write to an earlier test's captured stdout)."""
-    messages = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = lambda record: messages.append(record.getMessage())
-    logger = MMLogger.get_current_instance()
-    logger.addHandler(handler)
-    yield messages
-    logger.removeHandler(handler)
-
 
 def write_detections(path: Path, detections) -> Path:
     path.write_text(detections if isinstance(detections, str) else json.dumps(detections))

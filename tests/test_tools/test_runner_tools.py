@@ -19,7 +19,6 @@ from mspn_plugin.checkpoint import load_checkpoint_weights_only
 from mspn_plugin.engine import build_runner, prepare_config
 
 pytestmark = pytest.mark.slow
-RANK_PARAMS = ROOT / 'tests/data/configs/mspn_tiny_coco_rank_params.py'
 MMPOSE_TEST = ('.venv/bin/python "$(.venv/bin/python -c \'import mmpose, os; print(os.path.dirname(mmpose.__file__))\')'
                '/.mim/tools/test.py" CONFIG CHECKPOINT --work-dir WORK_DIR')
 
@@ -96,11 +95,10 @@ def test_amp_trains(tmp_path):
     assert len(losses) == 2 and np.isfinite(losses).all()
 
 
-def test_two_process_training_ends_with_identical_parameters(tmp_path):
-    run_readme('bash tools/dist_train.sh CONFIG NUM_PROCS --work-dir WORK_DIR', CONFIG=RANK_PARAMS, NUM_PROCS=2,
-               WORK_DIR=tmp_path, extra='--cfg-options train_cfg.max_iters=2', env={'PORT': '29611'})
-    rank0, rank1 = (torch.load(tmp_path / f'params_rank{r}.pth', weights_only=True) for r in (0, 1))
-    saved = weights(tmp_path / 'iter_2.pth')
+def test_two_process_training_ends_with_identical_parameters(two_process_run):
+    work_dir = two_process_run.work_dir
+    rank0, rank1 = (torch.load(work_dir / f'params_rank{r}.pth', weights_only=True) for r in (0, 1))
+    saved = weights(work_dir / 'iter_8.pth')
     assert rank0.keys() == rank1.keys() and len(rank0) > 100
     for key in rank0:
         torch.testing.assert_close(rank0[key], rank1[key], rtol=0, atol=0, msg=key)
@@ -108,8 +106,9 @@ def test_two_process_training_ends_with_identical_parameters(tmp_path):
 
 
 def test_two_process_testing(tiny_run, tmp_path):
-    result = run_readme('bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS --work-dir WORK_DIR', CONFIG=TINY,
-                        CHECKPOINT=tiny_run / 'iter_4.pth', NUM_PROCS=2, WORK_DIR=tmp_path, env={'PORT': '29612'})
+    result = run_readme('bash tools/dist_test.sh CONFIG CHECKPOINT NUM_GPUS --work-dir WORK_DIR', CONFIG=TINY,
+                        CHECKPOINT=tiny_run / 'iter_4.pth', NUM_GPUS=2, WORK_DIR=tmp_path,
+                        env={'PORT': '29612', 'PYTHON': sys.executable})
     assert 0.0 <= coco_ap(result.stdout + result.stderr) <= 1.0
 
 
