@@ -1,12 +1,6 @@
 from .cpu_amp_optim_wrapper import CPUBFloat16OptimWrapper
-from .runner_setup import (
-                           build_runner,
-                           init_gloo_process_group,
-                           prepare_config,
-                           process_description,
-                           resume_on_restart,
-                           torch_env_from_slurm,
-)
+from .distributed import init_gloo_process_group, process_description, resume_on_restart, torch_env_from_slurm
+from .runner_setup import build_runner, prepare_config
 from .safe_checkpoint_hook import SafeCheckpointHook
 from .safe_runner import SafeRunner
 

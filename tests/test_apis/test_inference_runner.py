@@ -1,7 +1,8 @@
 """How inference shares its input among processes and merges their parts, and the image lists it reads (no model)."""
 import pytest
 
-from mspn_plugin.apis.inference_runner import list_images, merge_parts, read_image_list, shard
+from mspn_plugin.apis.inference_inputs import list_images, read_image_list, shard
+from mspn_plugin.apis.inference_runner import merge_parts
 from mspn_plugin.utils.errors import InputError
 
 
