@@ -16,11 +16,12 @@ test: setup
 test-no-slurm: setup
 	$(MAKE) --no-print-directory test-fast test-slow SLOW_TESTS="slow and not slurm"
 
+# pytest-xdist: two workers on two cores (tests/conftest.py keeps the tests that share a training in one worker)
 test-fast:
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow" -n 2 --durations=10
 
 test-slow:
-	$(PY) -m pytest -m "$(SLOW_TESTS)"
+	$(PY) -m pytest -m "$(SLOW_TESTS)" -n 2 --dist loadgroup --durations=25
 
 demo: setup
 	$(PY) tools/demo.py $(if $(WORK_DIR),--work-dir $(WORK_DIR))

@@ -1,12 +1,14 @@
 """Fixtures shared by the test suite: the trainings that several end-to-end tests reuse, each made once per run
 (the demo's sample model, a 4-iteration tiny model and an 8-iteration tiny model trained by two processes)."""
 import logging
+import os
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import torch
 from mmengine.logging import MMLogger
 
 from helpers.paths import TINY, TINY_RANK_PARAMS
@@ -70,3 +72,30 @@ def warnings_logged() -> list[str]:
     logger.addHandler(handler)
     yield messages
     logger.removeHandler(handler)
+
+
+def pytest_configure(config) -> None:
+    # Under pytest-xdist (make test runs the slow tests in two workers on two cores), one compute thread per worker
+    # and per subprocess it starts: two workers with a thread per core each would oversubscribe the cores.
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        os.environ['OMP_NUM_THREADS'] = '1'
+        torch.set_num_threads(1)
+
+
+def pytest_itemcollected(item) -> None:
+    """Tests sharing a session training run go to one xdist worker, so that the training runs once (marked as each
+    test is collected: pytest-xdist reads the groups when the collection is complete)."""
+    if 'demo' in item.fixturenames:
+        item.add_marker(pytest.mark.xdist_group('demo'))
+    elif {'tiny_run', 'two_process_run'} & set(item.fixturenames):
+        item.add_marker(pytest.mark.xdist_group('tiny_runs'))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item) -> None:
+    # An MMEngine logger writes to the stream that was sys.stdout when it was created, which pytest closes after that
+    # test ('--- Logging error ---' in a later test of the same process): point those handlers at the current one.
+    for logger in MMLogger._instance_dict.values():
+        for handler in logger.handlers:
+            if type(handler) is logging.StreamHandler and getattr(handler.stream, 'closed', False):
+                handler.stream = sys.stdout  # (setStream would flush the closed one first)

@@ -129,7 +129,9 @@ def test_a_killed_process_is_restarted_and_the_run_ends_as_an_uninterrupted_one(
             os.killpg(process.pid, signal.SIGKILL)
     output = log.read_text()
     assert 'rank 0: torchrun restarted the workers (restart 1): resuming from the last complete checkpoint' in output
-    assert re.search(r'resumed epoch: 0, iter: [46]\b', output), output[-3000:]
+    # iteration 2 when the kill came between iter_4.pth and the last_checkpoint naming it, else 4 or 6
+    resumed = re.search(r'resumed epoch: 0, iter: (\d+)\b', output)
+    assert resumed and int(resumed[1]) in (2, 4, 6), output[-3000:]
     assert_same_parameters(work_dir, two_process_run.work_dir, rtol=1e-5, atol=1e-6)
 
 
