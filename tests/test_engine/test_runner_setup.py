@@ -35,6 +35,16 @@ def test_missing_files_are_named(tmp_path):
         build_runner(prepare_config(TINY, work_dir=str(tmp_path)), load_from=str(tmp_path / 'missing.pth'))
 
 
+def test_builds_our_runner_whatever_scope_a_detector_left_current(tmp_path):
+    from mmengine.registry import DefaultScope
+
+    from mspn_plugin.engine import SafeRunner
+
+    with DefaultScope.overwrite_default_scope('mmdet'):  # what MMDetection's init_detector leaves behind
+        runner = build_runner(prepare_config(TINY, work_dir=str(tmp_path)))
+    assert type(runner) is SafeRunner
+
+
 def test_cpu_bfloat16_wrapper_autocasts_the_forward():
     model = torch.nn.Conv2d(3, 4, 3)
     wrapper = CPUBFloat16OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
