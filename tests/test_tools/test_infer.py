@@ -136,11 +136,14 @@ def test_missing_checkpoints_are_errors_not_random_weights(tmp_path, capsys):
 
 
 def test_mmpose_inferencer_with_our_config(checkpoint, detector_checkpoint):
+    from mmengine.registry import DefaultScope
     from mmpose.apis import MMPoseInferencer
 
-    inferencer = MMPoseInferencer(pose2d=str(CONFIG), pose2d_weights=str(checkpoint),
-                                  det_model=str(DET_CONFIG), det_weights=str(detector_checkpoint),
-                                  det_cat_ids=[0], device='cpu')
-    result = next(inferencer(str(SAMPLES / '000000000785.jpg'), bbox_thr=0.0))
+    # MMPose's inferencer leaves MMDetection's scope current; the context restores the scope for the next tests
+    with DefaultScope.overwrite_default_scope('mmpose'):
+        inferencer = MMPoseInferencer(pose2d=str(CONFIG), pose2d_weights=str(checkpoint),
+                                      det_model=str(DET_CONFIG), det_weights=str(detector_checkpoint),
+                                      det_cat_ids=[0], device='cpu')
+        result = next(inferencer(str(SAMPLES / '000000000785.jpg'), bbox_thr=0.0))
     people = result['predictions'][0]
     assert people and all(len(person['keypoints']) == 17 for person in people)
