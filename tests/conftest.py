@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 from mmengine.logging import MMLogger
+from mmengine.registry import DefaultScope
 
 from helpers.paths import TINY, TINY_RANK_PARAMS
 from helpers.readme import run_readme
@@ -59,6 +60,15 @@ def two_process_run(tmp_path_factory) -> TrainingRun:
     result = run_readme('bash tools/dist_train.sh CONFIG NUM_GPUS --work-dir WORK_DIR', CONFIG=TINY_RANK_PARAMS,
                         NUM_GPUS=2, WORK_DIR=work_dir, env=dict(ONE_THREAD, PORT='29621', PYTHON=sys.executable))
     return TrainingRun(work_dir, result.stdout + result.stderr)
+
+
+@pytest.fixture(autouse=True)
+def no_foreign_default_scope_left_behind():
+    """Fails a test that leaves another library's registry scope current: under pytest-xdist the tests after it in
+    the same worker would otherwise fail or pass depending on the order."""
+    yield
+    current = DefaultScope.get_current_instance()
+    assert current is None or current.scope_name == 'mmpose', f'the test left scope {current.scope_name!r} current'
 
 
 @pytest.fixture

@@ -38,10 +38,12 @@ def detector_checkpoint(tmp_path_factory) -> Path:
     the person filter and the box checks and flow through the pipeline."""
     from mmdet.apis import init_detector
     from mmdet.utils import register_all_modules
+    from mmengine.registry import DefaultScope
 
     register_all_modules(init_default_scope=False)
     torch.manual_seed(0)
-    model = init_detector(str(DET_CONFIG), None, device='cpu')
+    with DefaultScope.overwrite_default_scope('mmdet'):  # init_detector would leave its scope current
+        model = init_detector(str(DET_CONFIG), None, device='cpu')
     with torch.no_grad():
         for cls_conv, reg_conv in zip(model.bbox_head.rtm_cls, model.bbox_head.rtm_reg, strict=True):
             cls_conv.bias[0] += 5.0
