@@ -5,7 +5,7 @@ import sys
 import torch
 import torch.distributed as dist
 from mmengine.config import Config
-from mmengine.registry import DefaultScope
+from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 from mmpose.registry import RUNNERS
 
@@ -72,9 +72,10 @@ def build_runner(cfg: Config, resume: bool | str = False, load_from: str | None 
     if cfg.launcher in ('pytorch', 'slurm') and not torch.cuda.is_available():
         # MMEngine's own initialisation calls torch.cuda.set_device, which fails without a GPU.
         init_gloo_process_group(cfg.launcher, cfg.get('env_cfg', {}).get('dist_cfg', {}).get('timeout'))
-    # the scope a detector left current (MMDetection's) would hide our runner type from the registry
-    with DefaultScope.overwrite_default_scope(cfg.get('default_scope', 'mmpose')):
-        runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    # the scope a detector left current (MMDetection's) would hide our runner type from the registry; the runner
+    # makes its own scope current as it starts, so the scope is set here for good, not for the build only
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     if dist.is_initialized():
         print(process_description(), file=sys.stderr, flush=True)
     return runner
