@@ -15,14 +15,15 @@ from mmpose.registry import DATASETS, MODELS
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from helpers.configs import on_sample_data
-from helpers.paths import ROOT
+from helpers.paths import COCO_2XMSPN50, COCO_CONFIGS, ROOT
 from mspn_plugin.models.utils import HeatmapNetwork
 
-# pose configs; configs/detectors/ holds MMDetection configs (tests/test_tools/test_infer.py)
+# pose configs (MMDetection's live in demo/mmdetection_cfg/)
 CONFIGS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / 'configs').rglob('*.py')
-                 if not {'_base_', 'detectors'} & set(p.parts))
+                 if '_base_' not in p.parts)
 # the input size each config trains at in the one-iteration test: its own divided down, within its constraints
-SMALL_INPUT = {'configs/mixing/hourglass52-ctf_coco-256x256.py': (128, 128)}
+HOURGLASS52 = (COCO_CONFIGS / 'td-hm_hourglass52_ctf-8xb32-96k_coco-256x256.py').relative_to(ROOT).as_posix()
+SMALL_INPUT = {HOURGLASS52: (128, 128)}
 
 
 def load(path: str) -> Config:
@@ -51,13 +52,15 @@ def test_config_loads_our_package_and_states_its_source(path):
 
 def test_the_readme_model_zoo_lists_every_config():
     section = (ROOT / 'README.md').read_text().split('## Model zoo')[1].split('\n## ')[0]
-    zoo = re.findall(r'^\| `([^`]+\.py)` \|', section, re.M)
-    assert sorted(f'configs/{path}' for path in zoo) == CONFIGS
+    zoo = [f'{folder}{name}' for folder, table in re.findall(r'^### `(configs/[^`]+/)`\n(.*?)(?=^### |\Z)', section,
+                                                              re.M | re.S)
+           for name in re.findall(r'^\| `([^`]+\.py)` \|', table, re.M)]
+    assert sorted(zoo) == CONFIGS
 
 
 @pytest.mark.parametrize('num_stages,millions', [(1, 25.11), (2, 56.80), (3, 88.5), (4, 120.2)])
 def test_resnet50_parameter_counts_equal_mmpose(num_stages, millions):
-    model = build_on_meta(load(f'configs/coco/mspn_{num_stages}xres50_coco-256x192.py'))
+    model = build_on_meta(load(COCO_CONFIGS / f'td-hm_{num_stages}xmspn50_8xb32-96k_coco-256x192.py'))
     with torch.device('meta'):
         reference = num_params(MSPN(num_stages=num_stages, num_blocks=[3, 4, 6, 3], init_cfg=None)) + num_params(
             MSPNHead(num_stages=num_stages, out_shape=(64, 48), level_indices=list(range(4 * num_stages))))
@@ -67,7 +70,7 @@ def test_resnet50_parameter_counts_equal_mmpose(num_stages, millions):
 
 
 def test_group_norm_leaves_no_batch_norm_in_the_backbone():
-    cfg = load('configs/coco/mspn_2xres50_coco-256x192.py')
+    cfg = load(COCO_2XMSPN50)
     cfg.model.backbone.norm_cfg = dict(type='GN', num_groups=32)
     assert not any(isinstance(m, _BatchNorm) for m in build_on_meta(cfg).backbone.modules())
 
@@ -110,7 +113,7 @@ def test_config_runs_at_its_input_size_and_trains_one_iteration(path):
 
 
 def test_coarse_to_fine_targets_reach_the_hourglass_stacks():
-    cfg = on_sample_data(load('configs/mixing/hourglass52-ctf_coco-256x256.py'), (128, 128))
+    cfg = on_sample_data(load(HOURGLASS52), (128, 128))
     model = build_on_meta(cfg)
     sample = DATASETS.build(cfg.train_dataloader.dataset)[0]
     targets = sample['data_samples'].gt_fields.heatmaps.reshape(2, 17, 32, 32)  # kernel 7, kernel 5

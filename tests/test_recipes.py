@@ -11,13 +11,11 @@ from mmengine.runner import Runner
 from mmpose.registry import MODELS, PARAM_SCHEDULERS
 
 from helpers.configs import data_options
-from helpers.paths import ROOT, SAMPLES
+from helpers.paths import COCO_2XMSPN50, MPII_4XMSPN50, SAMPLES
 from helpers.tools import load_tool
 from mspn_plugin.checkpoint import cached_download_path, torchvision_url
 from mspn_plugin.engine import prepare_config
 
-COCO_2X = ROOT / 'configs/coco/mspn_2xres50_coco-256x192.py'
-MPII_4X = ROOT / 'configs/mpii/mspn_4xres50_mpii-256x256.py'
 OFFLINE = {'HTTP_PROXY': 'http://127.0.0.1:9', 'HTTPS_PROXY': 'http://127.0.0.1:9'}  # a closed port: no network
 
 
@@ -60,7 +58,7 @@ def test_imagenet_weights_come_from_the_torch_hub_cache(torch_home):
     (torch_home / 'hub/checkpoints').mkdir(parents=True)
     torch.save(resnet, path)
     init_default_scope('mmpose')
-    model = MODELS.build(Config.fromfile(str(COCO_2X)).model)
+    model = MODELS.build(Config.fromfile(str(COCO_2XMSPN50)).model)
     assert model.backbone.pretrained[0]['checkpoint'] == 'torchvision://resnet50'
     model.init_weights()
     ours = model.backbone.state_dict()
@@ -76,7 +74,7 @@ def test_imagenet_weights_come_from_the_torch_hub_cache(torch_home):
 @pytest.mark.slow
 def test_without_the_file_and_without_network_training_stops_with_one_line(torch_home, tmp_path, capfd):
     start = time.monotonic()
-    status = load_tool('train').main([str(COCO_2X), '--work-dir', str(tmp_path / 'work'), '--cfg-options',
+    status = load_tool('train').main([str(COCO_2XMSPN50), '--work-dir', str(tmp_path / 'work'), '--cfg-options',
                                       *data_options(str(SAMPLES), 'test_coco.json')])
     elapsed = time.monotonic() - start
     error = capfd.readouterr().err.strip().splitlines()[-1]
@@ -87,12 +85,12 @@ def test_without_the_file_and_without_network_training_stops_with_one_line(torch
 
 @pytest.mark.slow
 def test_learning_rate_is_the_authors_at_8x32_and_scales_with_the_batch(tmp_path):
-    runner = runner_for(COCO_2X, tmp_path / 'a')
+    runner = runner_for(COCO_2XMSPN50, tmp_path / 'a')
     runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
     runner.scale_lr(runner.optim_wrapper, runner.auto_scale_lr)
     assert runner.optim_wrapper.get_lr()['lr'] == [pytest.approx(authors_lr(2400))] == [pytest.approx(4e-3)]
 
-    runner = runner_for(COCO_2X, tmp_path / 'b', auto_scale_lr=True)  # what tools/train.py --auto-scale-lr does
+    runner = runner_for(COCO_2XMSPN50, tmp_path / 'b', auto_scale_lr=True)  # what tools/train.py --auto-scale-lr does
     runner._world_size = 4  # 4 GPUs x 32
     runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
     runner.scale_lr(runner.optim_wrapper, runner.auto_scale_lr)
@@ -100,7 +98,7 @@ def test_learning_rate_is_the_authors_at_8x32_and_scales_with_the_batch(tmp_path
 
 
 def test_schedule_follows_the_authors_formula():
-    cfg = Config.fromfile(str(COCO_2X))
+    cfg = Config.fromfile(str(COCO_2XMSPN50))
     max_iters = cfg.train_cfg.max_iters
     assert max_iters == 96000
     optimizer = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=cfg.optim_wrapper.optimizer.lr)
@@ -117,7 +115,7 @@ def test_schedule_follows_the_authors_formula():
 
 
 def test_mpii_follows_the_authors_mpii_recipe():
-    cfg = Config.fromfile(str(MPII_4X))
+    cfg = Config.fromfile(str(MPII_4XMSPN50))
     steps = {step['type']: step for step in cfg.train_dataloader.dataset.pipeline}
     assert steps['GetBBoxCenterScale']['padding'] == 1.25
     assert steps['UniformScaleRotation']['max_rotation'] == 60 and steps['UniformScaleRotation']['rotate_prob'] == 0.5

@@ -290,9 +290,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--reps', type=int, default=3, help='timed repetitions of each measurement')
     parser.add_argument('--warmup', type=int, default=1, help='untimed runs before the timed ones')
     parser.add_argument('--pipeline-passes', type=int, default=5, help='timed passes over the sample images')
-    parser.add_argument('--data-root', default=str(ROOT / 'tests/data/coco'))
+    parser.add_argument('--data-root', default=str(ROOT / 'demo/resources/coco'))
     parser.add_argument('--ann-file', default='test_coco.json')
-    parser.add_argument('--config', default=str(ROOT / 'configs/coco/mspn_4xres50_coco-256x192.py'),
+    parser.add_argument('--config', default=str(ROOT / 'configs/body_2d_keypoint/topdown_heatmap/coco/'
+                                                     'td-hm_4xmspn50_8xb32-96k_coco-256x192.py'),
                         help='our config whose train_pipeline is timed')
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--out', default='work_dirs/benchmark.json', help='JSON results')

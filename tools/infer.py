@@ -16,20 +16,22 @@ import sys
 
 import torch
 import torch.distributed as dist
-from common_args import exit_status
 
 from mspn_plugin.apis import PersonDetector, PosePredictor, run_topdown_inference
 from mspn_plugin.datasets import DetectionFile
 from mspn_plugin.engine import init_gloo_process_group
+from mspn_plugin.utils.cli import exit_status
 
 # how long a process waits for the others at the end (their shares can take longer than torch's default 30 min)
 BARRIER_TIMEOUT_S = 24 * 3600
 
 EXAMPLES = '''examples:
-  python tools/infer.py configs/sample/mspn_sample.py work_dirs/demo/iter_500.pth tests/data/coco --out-dir out \\
-      --bboxes tests/data/coco/test_coco_det_AP_H_56.json
+  python tools/infer.py \\
+      configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-500it_coco-sample-128x96.py \\
+      work_dirs/demo/iter_500.pth demo/resources/coco --out-dir out \\
+      --bboxes demo/resources/coco/test_coco_det_AP_H_56.json
   python tools/infer.py POSE_CFG POSE_CKPT video.mp4 --out-dir out \\
-      --det-config configs/detectors/rtmdet_tiny_person.py --det-checkpoint rtmdet_tiny.pth
+      --det-config demo/mmdetection_cfg/rtmdet_tiny_8xb32-300e_coco.py --det-checkpoint rtmdet_tiny.pth
   python tools/infer.py POSE_CFG POSE_CKPT images.txt --out-dir out --bboxes dets.json   # an image list
   bash tools/dist_infer.sh POSE_CFG POSE_CKPT images.txt 4 --out-dir out --bboxes dets.json   # 4 processes
 '''

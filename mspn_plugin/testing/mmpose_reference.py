@@ -1,7 +1,7 @@
 """MMPose's own MSPN (``MSPN`` + ``MSPNHead`` in a ``TopdownPoseEstimator``) next to ours with the same weights.
 
 Used by ``tools/benchmark.py`` and the equivalence tests. Both are configured as their COCO 256x192 configs are:
-MMPose's ``td-hm_{S}xmspn50_8xb32-210e_coco-256x192`` and ours (``configs/_base_/mspn_coco.py``).
+MMPose's ``td-hm_{S}xmspn50_8xb32-210e_coco-256x192`` and ours (``td-hm_{S}xmspn50_8xb32-96k_coco-256x192``).
 """
 import torch.nn as nn
 from mmpose.registry import MODELS
@@ -54,7 +54,7 @@ def mmpose_model_cfg(num_stages: int, input_size: tuple[int, int]) -> dict:
 
 
 def our_model_cfg(num_stages: int, input_size: tuple[int, int], fast_inference: bool = True) -> dict:
-    """Our MSPN-Res50 estimator config (as ``configs/_base_/mspn_coco.py`` with ``num_stages``)."""
+    """Our MSPN-Res50 estimator config (as the COCO MSPN-Res50 configs, with ``num_stages``)."""
     return dict(
         type='MSPNTopdownEstimator', data_preprocessor=PREPROCESSOR, fast_inference=fast_inference,
         backbone=dict(type='MSPNBackbone', num_stages=num_stages, down_unit=dict(type='ResNet', depth=50)),

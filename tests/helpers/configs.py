@@ -7,9 +7,9 @@ from .paths import MPII_SAMPLES, SAMPLES
 
 
 def on_sample_data(cfg: Config, input_size: tuple[int, int]) -> Config:
-    """``cfg`` with its data on the bundled samples (tests/data/coco, or tests/data/mpii for MPII configs; ground-
-    truth boxes), its codec at ``input_size`` (w, h; heatmap sizes, for codecs that have one, a quarter of it) and
-    random weights instead of an ImageNet download."""
+    """``cfg`` with its data on the bundled samples (demo/resources/coco, or demo/resources/mpii for MPII configs;
+    ground-truth boxes), its codec at ``input_size`` (w, h; heatmap sizes, for codecs that have one, a quarter of
+    it) and random weights instead of an ImageNet download."""
     codec = dict(cfg.model.head.decoder, input_size=input_size)
     if 'heatmap_size' in codec:
         codec['heatmap_size'] = (input_size[0] // 4, input_size[1] // 4)

@@ -2,15 +2,11 @@
 import importlib.util
 import os
 import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 
 from .paths import ROOT, TOOLS
 
-# the tools import their sibling modules (common_args) as scripts do
-if str(TOOLS) not in sys.path:
-    sys.path.insert(0, str(TOOLS))
 # subprocesses find the test helpers (helpers.hooks) the same way this process does
 TEST_PYTHONPATH = os.pathsep.join(p for p in [str(ROOT / 'tests'), os.environ.get('PYTHONPATH', '')] if p)
 # torchrun gives each process one thread only when a node runs several; the float summation order follows the

@@ -13,7 +13,7 @@ from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
 
 from helpers.authors_mspn import AuthorsMSPN, ConvBnRelu
-from helpers.paths import ROOT, SAMPLES
+from helpers.paths import COCO_2XMSPN50, SAMPLES
 from helpers.readme import run_readme
 from mspn_plugin.checkpoint import convert_authors_state_dict
 from mspn_plugin.checkpoint.authors_keys import AUTHORS_BGR_MEAN, AUTHORS_BGR_STD, RGB_MEAN, RGB_STD
@@ -21,7 +21,7 @@ from mspn_plugin.checkpoint.authors_keys import fold_authors_input_normalisation
 from mspn_plugin.testing import randomise_weights_
 
 AUTHORS_HEIGHT, AUTHORS_WIDTH = 128, 96
-CONFIG = ROOT / 'configs/coco/mspn_2xres50_coco-256x192.py'
+CONFIG = COCO_2XMSPN50
 
 
 def config_model() -> torch.nn.Module:

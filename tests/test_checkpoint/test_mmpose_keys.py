@@ -11,14 +11,14 @@ from mmpose.models.backbones import MSPN
 from mmpose.models.heads import MSPNHead
 from mmpose.registry import MODELS
 
-from helpers.paths import ROOT
+from helpers.paths import COCO_2XMSPN50
 from mspn_plugin.apis import PosePredictor
 from mspn_plugin.checkpoint import convert_mmpose_state_dict, rename_mmpose_key
 from mspn_plugin.engine import build_runner, prepare_config
 from mspn_plugin.models import MSPNBackbone, MSPNHeatmapHead
 from mspn_plugin.testing import randomise_weights_
 
-CONFIG = str(ROOT / 'configs/coco/mspn_2xres50_coco-256x192.py')
+CONFIG = str(COCO_2XMSPN50)
 SIZE = 64  # input height and width; heatmaps 16 x 16
 # the config's COCO detection file is not here (prepare_config checks it), nor are ImageNet weights
 NO_DETECTIONS = {**{f'{split}_dataloader.dataset.bbox_file': None for split in ('val', 'test')},

@@ -2,7 +2,7 @@
 import pytest
 from mmengine.config import Config
 
-from helpers.paths import ROOT, SAMPLES
+from helpers.paths import COCO_2XMSPN50, ROOT, SAMPLES
 from mspn_plugin.evaluation import codec_round_trip_metrics
 
 
@@ -27,12 +27,12 @@ def sample_test_config(config: str) -> Config:
 
 @pytest.mark.parametrize('kernel', [5, 7, 11, 15])
 def test_round_trip_at_256x192_scores_ap_099(kernel):
-    metrics = codec_round_trip_metrics(sample_test_config('configs/coco/mspn_2xres50_coco-256x192.py'), kernel)
+    metrics = codec_round_trip_metrics(sample_test_config(COCO_2XMSPN50), kernel)
     assert metrics['coco/AP'] >= 0.99
 
 
 def test_round_trip_needs_transformed_keypoints():
-    cfg = sample_test_config('configs/coco/mspn_2xres50_coco-256x192.py')
+    cfg = sample_test_config(COCO_2XMSPN50)
     for step in cfg.test_dataloader.dataset.pipeline:
         step.pop('pack_transformed', None)
     with pytest.raises(KeyError, match='pack_transformed'):

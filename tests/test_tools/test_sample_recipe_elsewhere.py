@@ -8,7 +8,7 @@ import pytest
 
 from helpers.coco_from_mpii import coco_from_mpii
 from helpers.configs import data_options
-from helpers.paths import MPII_SAMPLES
+from helpers.paths import MPII_SAMPLES, SAMPLE_CONFIG
 from helpers.tools import run
 
 pytestmark = pytest.mark.slow
@@ -20,7 +20,7 @@ SHORTER = [f'train_cfg.max_iters={ITERATIONS}', f'train_cfg.val_interval={ITERAT
 def test_sample_config_overfits_another_coco_format_set(tmp_path):
     data = tmp_path / 'data'
     ann = coco_from_mpii(MPII_SAMPLES / 'test_mpii.json', MPII_SAMPLES, data)
-    result = run(sys.executable, 'tools/train.py', 'configs/sample/mspn_sample.py', '--work-dir', tmp_path / 'work',
+    result = run(sys.executable, 'tools/train.py', SAMPLE_CONFIG, '--work-dir', tmp_path / 'work',
                  '--cfg-options', *data_options(str(data), ann.name), *SHORTER)
     final_ap = float(re.findall(r'coco/AP: ([0-9.]+)', result.stdout + result.stderr)[-1])
     print(f'MPII-derived set: AP {final_ap:.3f}')

@@ -22,7 +22,7 @@ from mspn_plugin.apis import PosePredictor
 from mspn_plugin.datasets import DetectionFile, valid_boxes
 from mspn_plugin.utils.image_io import read_image
 
-SAMPLES = Path(__file__).resolve().parents[2] / 'tests/data/coco'
+SAMPLES = Path(__file__).resolve().parents[2] / 'demo/resources/coco'
 
 
 def _rss_mb() -> float:

@@ -3,7 +3,7 @@ transforms differ from it: uniform draws, an unbiased (or chosen) upper/lower bo
 
 Paper: "instances with more than eight joints will be cropped to upper or lower bodies with equal possibility.
 The rotation range is -45..45 degrees, and scaling range is 0.7..1.35." Defaults follow the paper where it speaks;
-the configs set what the authors' code ran where the two differ (see configs/_base_/datasets/).
+the configs set what the authors' code ran where the two differ (see configs/_base_/data/).
 """
 from collections.abc import Sequence
 

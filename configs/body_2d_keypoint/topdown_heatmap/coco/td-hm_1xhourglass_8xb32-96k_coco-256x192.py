@@ -1,0 +1,8 @@
+# Hourglass with 1 stack(s) on COCO 256x192, trained as MSPN is (the paper's Hourglass baseline).
+# Paper Table 2: 65.4 AP (COCO minival), 3.9 GFLOPs (the paper's hourglass modules; ours are MMPose's).
+_base_ = ['td-hm_4xhourglass_8xb32-96k_coco-256x192.py']
+
+num_stacks = 1
+model = dict(
+    backbone=dict(num_stacks=num_stacks),
+    head=dict(num_stages=num_stacks, kernel_schedule=[[_base_.uniform_kernel]] * num_stacks))

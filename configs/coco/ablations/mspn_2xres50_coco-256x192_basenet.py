@@ -1,8 +1,0 @@
-# Table 4, first row ("BaseNet"): 2-stage MSPN-Res50 with neither coarse-to-fine supervision nor cross-stage
-# feature aggregation. Paper: 73.3 AP (COCO minival).
-# Without coarse-to-fine supervision every stage and scale is supervised with the same Gaussian; the paper does not
-# give its size: 7 here, the kernel of Table 5's better uniform setting (1). Multi-scale supervision and OHKM stay.
-_base_ = ['mspn_2xres50_coco-256x192_no-csfa.py']
-
-uniform_kernel = 7
-model = dict(head=dict(kernel_schedule=[[uniform_kernel] * 4] * _base_.num_stages))

@@ -1,6 +1,0 @@
-# 4-stage MSPN, ResNet-50 down units, COCO 256x192.
-# Paper Table 2: 75.9 AP (COCO minival), 19.9 GFLOPs.
-_base_ = ['../_base_/mspn_coco.py']
-
-num_stages = 4
-model = dict(backbone=dict(num_stages=num_stages), head=dict(num_stages=num_stages))

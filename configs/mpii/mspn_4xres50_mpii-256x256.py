@@ -1,7 +1,0 @@
-# 4-stage MSPN, ResNet-50 down units, MPII 256x256, evaluated with PCKh@0.5.
-# Paper Table 9: 92.6 PCKh@0.5 on MPII test, for a model whose stage count the paper does not give (the authors'
-# README: 4 stages, 92.6 on test and 91.1 mean on val).
-_base_ = ['../_base_/mspn_mpii.py']
-
-num_stages = 4
-model = dict(backbone=dict(num_stages=num_stages), head=dict(num_stages=num_stages))
