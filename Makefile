@@ -2,17 +2,26 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup test test-no-slurm test-fast test-slow demo lint
+.PHONY: setup slurm-packages test test-no-slurm test-fast test-slow demo lint
 # the slow tests to run: all of them, or without the Slurm test (make test-no-slurm)
 SLOW_TESTS = slow
 
 setup:
 	bash tools/setup_env.sh
 
-test: setup
+# The Slurm test starts a one-node cluster (slurmctld, slurmd, munged), which needs root, and Debian's Slurm and
+# munge packages: installed here (once; seconds after that). Without root, make test stops before anything else.
+slurm-packages:
+	@if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "make test: the Slurm test needs root (to install Slurm and munge and start a one-node cluster); without root, run: make test-no-slurm" >&2; \
+	  exit 1; \
+	fi
+	bash tests/slurm/install_slurm.sh
+
+test: slurm-packages setup
 	$(MAKE) --no-print-directory test-fast test-slow
 
-# for developers without root: the Slurm test needs root to start slurmctld, slurmd and munged
+# for developers without root: everything but the Slurm test
 test-no-slurm: setup
 	$(MAKE) --no-print-directory test-fast test-slow SLOW_TESTS="slow and not slurm"
 

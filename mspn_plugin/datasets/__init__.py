@@ -1,7 +1,15 @@
 from .detections import DetectionFile, DetectionFileError, checked_detection_file, coco_style_id, valid_boxes
 from .pipeline_codec import with_codec
-from .transforms import KeepVisibilityFlags, RandomBoxExtension, ReadImage, UniformScaleRotation, UpperLowerBodyCrop
+from .transforms import (
+    KeepVisibilityFlags,
+    LabelledAsVisible,
+    RandomBoxExtension,
+    ReadImage,
+    UniformScaleRotation,
+    UpperLowerBodyCrop,
+    ZeroBasedKeypoints,
+)
 
-__all__ = ['DetectionFile', 'DetectionFileError', 'KeepVisibilityFlags', 'RandomBoxExtension', 'ReadImage',
-           'UniformScaleRotation', 'UpperLowerBodyCrop', 'checked_detection_file', 'coco_style_id', 'valid_boxes',
-           'with_codec']
+__all__ = ['DetectionFile', 'DetectionFileError', 'KeepVisibilityFlags', 'LabelledAsVisible', 'RandomBoxExtension',
+           'ReadImage', 'UniformScaleRotation', 'UpperLowerBodyCrop', 'ZeroBasedKeypoints', 'checked_detection_file',
+           'coco_style_id', 'valid_boxes', 'with_codec']

@@ -1,4 +1,6 @@
-"""MMEngine's runner with crash-safe checkpoint writes and checkpoints that must fit the model."""
+"""MMEngine's runner with crash-safe checkpoint writes, checkpoints that must fit the model, and the schedule fitted to
+the number of processes."""
+import copy
 import os.path as osp
 import re
 
@@ -10,6 +12,7 @@ from mmpose.registry import RUNNERS
 
 from ..checkpoint import load_fitting_state_dict, state_dict_of
 from ..utils.files import atomic_path
+from .schedule_scaling import fit_schedule, launcher_world_size
 
 DEFAULT_REVISE_KEYS = ((r'^module\.', ''),)
 
@@ -24,7 +27,19 @@ class SafeRunner(Runner):
     file and the keys, a checkpoint whose weights do not fit the model exactly, instead of MMEngine's default of
     loading what fits and leaving the rest random (partial loading belongs in a ``Pretrained`` ``init_cfg``).
     Checkpoints are read weights-only, from a path or a URL (see :mod:`mspn_plugin.checkpoint.loading`).
+    Built from a config, it first fits the config's schedule to the number of processes and their batch
+    (:func:`~mspn_plugin.engine.schedule_scaling.fit_schedule`), so the saved config shows what ran.
     """
+
+    @classmethod
+    def from_cfg(cls, cfg) -> 'SafeRunner':
+        """:meth:`Runner.from_cfg` on a copy of ``cfg`` whose schedule is fitted to the run's processes."""
+        cfg = copy.deepcopy(cfg)
+        note = fit_schedule(cfg, launcher_world_size(cfg.get('launcher', 'none')))
+        runner = super().from_cfg(cfg)
+        if note:
+            runner.logger.info(note)
+        return runner
 
     @master_only
     def save_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:

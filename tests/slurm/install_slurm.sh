@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Idempotent, non-interactive install of Debian's Slurm (22.05 on Debian 12) and munge, for the Slurm test
-# (tests/test_tools/test_distributed.py). .ci/run runs it before `make test`; it uses sudo when not root.
+# (tests/test_tools/test_launch_scripts.py): `make test` runs it, as root, before the tests. Package lists that are
+# stale or absent (a fresh machine) are updated when the plain install fails.
 # (`sinfo --version` needs a slurm.conf; `slurmctld -V` does not.)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 PKGS=(slurmctld slurmd slurm-client munge)
-SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install_slurm: needs root (apt-get install ${PKGS[*]}); without root, run make test-no-slurm" >&2
+  exit 1
+fi
 start=$(date +%s)
-install() { $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${PKGS[@]}"; }
+install() { apt-get install -y --no-install-recommends "${PKGS[@]}"; }
 installed=$(dpkg-query -W -f='${db:Status-Status}\n' "${PKGS[@]}" 2>/dev/null | grep -c '^installed$' || true)
 if [ "$installed" -ne "${#PKGS[@]}" ]; then
-  # Package lists may be stale or absent: update only when the plain install fails.
   if ! install; then
     echo "install_slurm: install failed, retrying after apt-get update" >&2
-    $SUDO apt-get update
+    apt-get update
     install
   fi
 else

@@ -11,7 +11,6 @@ import signal
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 import torch
 
 from helpers.checkpoints import save_random_checkpoint
-from helpers.paths import ROOT, SAMPLE_DETECTIONS, SAMPLES, TINY, TINY_RANK_PARAMS
+from helpers.paths import SAMPLE_DETECTIONS, SAMPLES, TINY, TINY_RANK_PARAMS
 from helpers.readme import fill, readme_command, run_readme
 from helpers.tools import ONE_THREAD, load_tool, run, start
 from mspn_plugin.apis import PosePredictor, inference_runner, run_topdown_inference
@@ -137,23 +136,6 @@ def test_a_killed_process_is_restarted_and_the_run_ends_as_an_uninterrupted_one(
 
 # ---- Slurm --------------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope='module')
-def slurm_cluster(tmp_path_factory) -> Iterator[dict]:
-    """A one-node Slurm cluster on localhost (tests/slurm/slurm_cluster.sh; its variables for the commands),
-    stopped afterwards. Where it cannot start, the test fails with the reason (it is never skipped)."""
-    folder = tmp_path_factory.mktemp('slurm')
-    script = ROOT / 'tests/slurm/slurm_cluster.sh'
-    started = run('bash', script, 'start', folder, check=False, timeout=120)
-    if started.returncode:
-        pytest.fail(f'cannot start a one-node Slurm cluster with {script.relative_to(ROOT)} (root and the packages of '
-                    f'tests/slurm/install_slurm.sh are needed; without root, run make test-no-slurm):\n'
-                    f'{started.stderr.strip()}', pytrace=False)
-    try:
-        yield {'SLURM_CONF': str(folder / 'slurm.conf')}
-    finally:
-        run('bash', script, 'stop', folder, check=False, timeout=120)
-
-
 def results_config(tmp_path: Path, name: str) -> Path:
     """The tiny config with its test results kept in ``tmp_path/name.keypoints.json``."""
     path = tmp_path / f'{name}.py'
@@ -267,8 +249,9 @@ def video_frames(path: Path) -> np.ndarray:
 
 def test_distributed_inference_on_a_video_draws_one_video_in_frame_order(estimator, tmp_path, monkeypatch):
     """Two ranks on a 5-frame video, simulated in this process one after the other (their barrier and broadcast
-    are no-ops here; the test above runs them for real): the joined drawing is the single process's video, frame
-    by frame, and the predictions are its predictions."""
+    are no-ops here; the test above runs them for real): the predictions are the single process's, track ids
+    included (the second rank's ids joined to the first's), and so is the drawing, frame by frame (drawn by rank 0
+    once the ids are joined)."""
     video = write_video(tmp_path / 'clip.mp4', frames=5)
     detections = tmp_path / 'clip_detections.json'
     detections.write_text(json.dumps([dict(file_name=f'clip_{i:06d}', bbox=[120, 20, 110, 180], score=0.9,
@@ -282,10 +265,13 @@ def test_distributed_inference_on_a_video_draws_one_video_in_frame_order(estimat
         monkeypatch.setattr(inference_runner, 'get_dist_info', lambda rank=rank: (rank, 2))
         summary = run_topdown_inference(estimator, DetectionFile(str(detections)), str(video), str(out),
                                         progress=False)
-    assert summary == single and single['processed'] == 5
-    assert_same_poses(json.loads((out / 'predictions.json').read_text()),
-                      json.loads((tmp_path / 'single/predictions.json').read_text()), image_key='file_name', atol=1e-5)
-    assert sorted(p.name for p in out.iterdir()) == ['predictions.json', 'vis']
+    untimed = [{k: v for k, v in s.items() if k != 'seconds'} for s in (summary, single)]
+    assert untimed[0] == untimed[1] and single['processed'] == 5 and single['tracks'] == 1
+    merged, expected = (json.loads((path / 'predictions.json').read_text()) for path in (out, tmp_path / 'single'))
+    assert_same_poses(merged, expected, image_key='file_name', atol=1e-5)
+    assert [p['track_id'] for p in merged] == [p['track_id'] for p in expected] == [0] * 5
+    assert sorted(p.name for p in out.iterdir()) == ['predictions.json', 'tracks.json', 'vis']
+    assert json.loads((out / 'tracks.json').read_text()) == json.loads((tmp_path / 'single/tracks.json').read_text())
     assert sorted(p.name for p in (out / 'vis').iterdir()) == ['clip.mp4']
     joined, expected = video_frames(out / 'vis/clip.mp4'), video_frames(tmp_path / 'single/vis/clip.mp4')
     assert joined.shape == expected.shape == (5, 212, 320, 3)

@@ -23,9 +23,13 @@ train_pipeline = [
     dict(type='RandomBoxExtension', max_extension=(0.6, 0.8)),
     dict(type='RandomFlip', direction='horizontal', prob=0.5),
     # half body: paper "more than eight joints ... upper or lower bodies with equal possibility"; the authors'
-    # code crops instances with more than 3 labelled joints, with probability 0.3, upper body when
-    # np.random.randn() < 0.5 (probability 0.69), box extended by U(1, 1.6) x U(1, 1.8)
-    dict(type='UpperLowerBodyCrop', min_keypoints=3, prob=0.3, upper_prob=0.69, extension=(0.6, 0.8)),
+    # code (JointsDataset.half_body_transform) crops instances with more than 3 labelled joints, with probability
+    # 0.3, upper body tried first when np.random.randn() < 0.5 (probability 0.69), a part used when it has more
+    # than 3 labelled joints, box extended by U(1, 1.6) x U(1, 1.8). Their COCO split (dataset/attribute.py,
+    # UPPER_BODY_IDS) puts the hips in the upper body, joints 0-12, and leaves knees and ankles, 13-16, as the
+    # lower body; MMPose's COCO metainfo (used when the ids are not given) puts the hips in the lower body.
+    dict(type='UpperLowerBodyCrop', min_keypoints=3, prob=0.3, upper_prob=0.69, part_keypoints=3,
+         extension=(0.6, 0.8), upper_body_ids=list(range(13)), lower_body_ids=[13, 14, 15, 16]),
     # paper: rotation -45..45 degrees, scale 0.7..1.35; authors' code: rotation U(-45, 45) with probability 0.5,
     # scale 0.8 x U(0.75, 1.25) = U(0.6, 1.0) (applied to the extended box above)
     dict(type='UniformScaleRotation', scale_range=(0.6, 1.0), max_rotation=45.0, rotate_prob=0.5),

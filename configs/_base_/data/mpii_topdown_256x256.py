@@ -15,14 +15,23 @@ codec = dict(
 
 train_pipeline = [
     dict(type='ReadImage'),
+    # the authors' MPII loader (dataset/MPII/mpii.py) flags every labelled joint visible (joints_vis x 2): their L2
+    # averages over all K joints, with zero targets for the unlabelled ones (mask_policy='visible')
+    dict(type='LabelledAsVisible'),
+    # MPII's joints are 1-based; the authors (and HRNet) subtract 1 at load, MMPose's MpiiDataset does not (it moves
+    # only the box centre): without this step every target lies one pixel right of and below its joint. The test
+    # pipeline keeps them 1-based: MMPose's PCKh metric compares predictions + 1 with them.
+    dict(type='ZeroBasedKeypoints', first_pixel=1),
     # box: the annotated centre (moved down by 15 x scale, as the authors and MMPose's loader do) and scale x 200,
     # times 1.25 (authors' MPII X/Y_EXTENTION 0.25 at train and test; the paper is silent)
     dict(type='GetBBoxCenterScale', padding=1.25),
     dict(type='RandomFlip', direction='horizontal', prob=0.5),
     # half body: paper "more than eight joints ... upper or lower bodies with equal possibility"; the authors' MPII
-    # code: more than 8 labelled joints, probability 0.5, upper body with probability 0.69 (np.random.randn() <
-    # 0.5), box extended by U(1, 1.6) in both directions
-    dict(type='UpperLowerBodyCrop', min_keypoints=8, prob=0.5, upper_prob=0.69, extension=(0.6, 0.6)),
+    # code: more than 8 labelled joints, probability 0.5, upper body tried first with probability 0.69
+    # (np.random.randn() < 0.5), a part used when it has more than 3 labelled joints, box extended by U(1, 1.6) in
+    # both directions; their MPII split (joints 7-15 upper, 0-6 lower) is MMPose's metainfo split
+    dict(type='UpperLowerBodyCrop', min_keypoints=8, prob=0.5, upper_prob=0.69, part_keypoints=3,
+         extension=(0.6, 0.6)),
     # paper: rotation -45..45 degrees, scale 0.7..1.35; authors' MPII code: rotation U(-60, 60) with probability
     # 0.5, scale U(0.75, 1.25)
     dict(type='UniformScaleRotation', scale_range=(0.75, 1.25), max_rotation=60.0, rotate_prob=0.5),

@@ -7,7 +7,9 @@
 _base_ = ['mspn.py']
 
 num_stacks = 4
-uniform_kernel = 7  # no coarse-to-fine supervision (Table 4's BaseNet); the paper gives no size (7: see the MSPN one)
+# no coarse-to-fine supervision (Table 4's BaseNet); the paper gives no size: 7, the finest-scale kernel of every
+# stage in the authors' MSPN without coarse-to-fine supervision (LOSS.COARSE_TO_FINE=False)
+uniform_kernel = 7
 model = dict(
     backbone=dict(
         _delete_=True,

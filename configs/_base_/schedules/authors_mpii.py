@@ -1,7 +1,8 @@
-# The authors' MPII schedule (exps/mspn.2xstg.mpii/config.py): the COCO one, SOLVER.MAX_ITER = 28800 at 8 x 32.
+# The authors' MPII schedule (exps/mspn.2xstg.mpii/config.py): the COCO one with SOLVER.MAX_ITER = 28800 and
+# SOLVER.CHECKPOINT_PERIOD = 1600 at 8 x 32; SOLVER.WARMUP_ITERS stays 2400, as for COCO.
 _base_ = ['authors_coco.py']
 
 max_iters = 28800
-train_cfg = dict(max_iters=max_iters, val_interval=1600)  # authors' MPII CHECKPOINT_PERIOD
-param_scheduler = [_base_.param_scheduler[0], dict(_base_.param_scheduler[1], end=max_iters + 1)]
-default_hooks = dict(checkpoint=dict(interval=1600))
+checkpoint_interval = max_iters // 18
+train_cfg = dict(max_iters=max_iters, val_interval=checkpoint_interval)
+default_hooks = dict(checkpoint=dict(interval=checkpoint_interval))

@@ -15,12 +15,13 @@ from mmpose.registry import TRANSFORMS
 
 @TRANSFORMS.register_module()
 class UpperLowerBodyCrop(BaseTransform):
-    """Re-centre the box on the upper or the lower body, each chosen with probability 1/2.
+    """Re-centre the box on the upper or the lower body, the upper body tried first with a set probability.
 
     Differs from MMPose's ``RandomHalfBody`` (upper body preferred with probability 0.7, joints counted by
     summing visibility values, fixed 1.5 padding): the choice has a probability of its own (unbiased by
-    default), joints count when labelled, and the tight box around the chosen joints is enlarged by random
-    factors as in the authors' code.
+    default), joints count when labelled, a part must have more than ``part_keypoints`` labelled joints as in the
+    authors' ``half_body_transform``, the body split can be given (the authors' COCO split differs from MMPose's
+    metainfo), and the tight box around the chosen joints is enlarged by random factors as in the authors' code.
 
     Args:
         min_keypoints: only instances with more than this many labelled joints are cropped (paper: 8; authors'
@@ -28,27 +29,45 @@ class UpperLowerBodyCrop(BaseTransform):
         prob: probability of cropping an eligible instance (paper: open; authors' code: 0.3 COCO, 0.5 MPII).
         upper_prob: probability of trying the upper body first (paper: 1/2; the authors' code draws
             ``np.random.randn() < 0.5``, which is 0.69).
-        min_part_keypoints: a body part needs at least this many labelled joints to be chosen; if the drawn
-            part has fewer, the other part is used, and if neither has enough the box is left alone.
+        part_keypoints: the part tried first is used when it has more than this many labelled joints, else the
+            other part when it has; when neither has, the upper body is used if it has exactly this many, and the
+            box is left alone otherwise (the authors' code, with 3).
         extension: (x, y) maximum relative enlargement of the tight box; each factor is uniform in
             ``[1, 1 + extension]`` (authors' code: 0.6, 0.8).
+        upper_body_ids: joints of the upper body; None: the dataset's metainfo (``upper_body_ids`` in the results).
+            The authors' COCO split puts the hips in the upper body (ids 0-12), MMPose's COCO metainfo does not.
+        lower_body_ids: joints of the lower body; None: the dataset's metainfo (authors' COCO: 13-16, every
+            joint not in their upper body).
 
-    Reads ``keypoints`` (1, K, 2), ``keypoints_visible`` (1, K), ``upper_body_ids``, ``lower_body_ids`` and
-    ``img_shape`` (joints outside the image do not count); modifies ``bbox_center`` (1, 2) and ``bbox_scale`` (1, 2).
+    Reads ``keypoints`` (1, K, 2), ``keypoints_visible`` (1, K), ``img_shape`` (joints outside the image do not
+    count) and, unless given, ``upper_body_ids`` and ``lower_body_ids``; modifies ``bbox_center`` (1, 2) and
+    ``bbox_scale`` (1, 2).
     """
 
-    def __init__(self, min_keypoints: int = 8, prob: float = 0.3, upper_prob: float = 0.5,
-                 min_part_keypoints: int = 3, extension: Sequence[float] = (0.6, 0.8)) -> None:
+    def __init__(self, min_keypoints: int = 8, prob: float = 0.3, upper_prob: float = 0.5, part_keypoints: int = 3,
+                 extension: Sequence[float] = (0.6, 0.8), upper_body_ids: Sequence[int] | None = None,
+                 lower_body_ids: Sequence[int] | None = None) -> None:
         super().__init__()
+        if (upper_body_ids is None) != (lower_body_ids is None):
+            raise ValueError('give both upper_body_ids and lower_body_ids, or neither (the dataset\'s metainfo)')
         self.min_keypoints = min_keypoints
         self.prob = prob
         self.upper_prob = upper_prob
-        self.min_part_keypoints = min_part_keypoints
+        self.part_keypoints = part_keypoints
         self.extension = np.asarray(extension, dtype=np.float32)
+        self.upper_body_ids = None if upper_body_ids is None else np.asarray(upper_body_ids, dtype=np.int64)
+        self.lower_body_ids = None if lower_body_ids is None else np.asarray(lower_body_ids, dtype=np.int64)
 
     @cache_randomness
     def _draw(self) -> tuple[bool, bool, np.ndarray]:
         return np.random.rand() < self.prob, np.random.rand() < self.upper_prob, np.random.rand(2).astype(np.float32)
+
+    def _chosen_joints(self, upper: np.ndarray, lower: np.ndarray, upper_first: bool) -> np.ndarray | None:
+        """The labelled joint ids of the part to crop to (see ``part_keypoints``), or None."""
+        for part in ((upper, lower) if upper_first else (lower, upper)):
+            if len(part) > self.part_keypoints:
+                return part
+        return upper if len(upper) == self.part_keypoints else None
 
     def transform(self, results: dict) -> dict:
         labelled = results['keypoints_visible'][0] > 0
@@ -61,17 +80,15 @@ class UpperLowerBodyCrop(BaseTransform):
         apply, upper_first, stretch = self._draw()
         if not apply:
             return results
-        parts = [np.asarray(results['upper_body_ids']), np.asarray(results['lower_body_ids'])]
-        if not upper_first:
-            parts.reverse()
-        for part in parts:
-            ids = part[labelled[part]]
-            if len(ids) >= self.min_part_keypoints:
-                points = results['keypoints'][0, ids, :2]
-                low, high = points.min(axis=0), points.max(axis=0)
-                results['bbox_center'] = ((low + high) / 2)[None].astype(np.float32)
-                results['bbox_scale'] = ((high - low) * (1 + stretch * self.extension))[None].astype(np.float32)
-                break
+        upper, lower = (np.asarray(results[key]) if ids is None else ids
+                        for key, ids in (('upper_body_ids', self.upper_body_ids),
+                                         ('lower_body_ids', self.lower_body_ids)))
+        ids = self._chosen_joints(upper[labelled[upper]], lower[labelled[lower]], upper_first)
+        if ids is not None:
+            points = results['keypoints'][0, ids, :2]
+            low, high = points.min(axis=0), points.max(axis=0)
+            results['bbox_center'] = ((low + high) / 2)[None].astype(np.float32)
+            results['bbox_scale'] = ((high - low) * (1 + stretch * self.extension))[None].astype(np.float32)
         return results
 
 

@@ -29,3 +29,20 @@ class KeepVisibilityFlags(BaseTransform):
                              f'the dataset {expected}')
         results['keypoints_visible'] = np.clip(flags, 0, 2)[None]
         return results
+
+
+@TRANSFORMS.register_module()
+class LabelledAsVisible(BaseTransform):
+    """Flag every labelled joint as visible (2), as the authors' MPII loader does (``joints_vis * 2``).
+
+    MPII marks joints only as labelled or not. With every labelled joint visible, the authors' loss
+    (``MSPNMultiScaleLoss(mask_policy='visible')``) averages its L2 over all K joints with zero targets for the
+    unlabelled ones, as their MPII training did; MMPose's policy (``'labelled'``) leaves those out of the loss.
+
+    Reads and modifies ``keypoints_visible`` (1, K): values > 0.5 become 2, the others 0.
+    """
+
+    def transform(self, results: dict) -> dict:
+        results['keypoints_visible'] = np.where(np.asarray(results['keypoints_visible']) > 0.5, 2.0, 0.0).astype(
+            np.float32)
+        return results

@@ -75,6 +75,55 @@ def test_a_part_with_too_few_joints_falls_back_to_the_other():
         assert UpperLowerBodyCrop(prob=1.0)(dict(sample))['bbox_center'][0, 1] < 55
 
 
+def authors_half_body_part(labelled: np.ndarray, upper_ids: list[int], upper_first: bool) -> list[int] | None:
+    """The joints the authors' JointsDataset.half_body_transform crops to (rewritten from their code): every
+    labelled joint not in the upper body is lower; the upper body when drawn first and it has more than 3 joints,
+    else the lower body when it has more than 3, else the upper body; nothing under 3 joints."""
+    upper = [k for k in range(len(labelled)) if labelled[k] and k in upper_ids]
+    lower = [k for k in range(len(labelled)) if labelled[k] and k not in upper_ids]
+    if upper_first and len(upper) > 3:
+        selected = upper
+    else:
+        selected = lower if len(lower) > 3 else upper
+    return None if len(selected) < 3 else selected
+
+
+@pytest.mark.parametrize('upper_first', [True, False])
+def test_the_part_is_chosen_as_the_authors_choose_it(upper_first):
+    """Over random sets of labelled joints, the box is the one around the joints the authors' code selects, with
+    their COCO split given as ids (hips in the upper body) and MMPose's in the results."""
+    rng = np.random.default_rng(4)
+    upper_ids, lower_ids = list(range(13)), [13, 14, 15, 16]
+    crop = UpperLowerBodyCrop(min_keypoints=3, prob=1.0, upper_prob=float(upper_first), part_keypoints=3,
+                              extension=(0.0, 0.0), upper_body_ids=upper_ids, lower_body_ids=lower_ids)
+    cases = set()
+    for _ in range(400):
+        sample = person()
+        sample['keypoints'][0] = rng.uniform(0, 100, size=(17, 2))
+        labelled = rng.random(17) < rng.uniform(0.1, 1.0)
+        sample['keypoints_visible'][0] = labelled * 2.0
+        if labelled.sum() <= 3:
+            continue
+        expected = authors_half_body_part(labelled, upper_ids, upper_first)
+        result = crop(sample)
+        if expected is None:
+            np.testing.assert_array_equal(result['bbox_center'], [[50.0, 55.0]])
+        else:
+            points = sample['keypoints'][0, expected]
+            np.testing.assert_allclose(result['bbox_center'][0], (points.min(0) + points.max(0)) / 2, atol=1e-4)
+        cases.add('none' if expected is None else 'upper' if expected[0] < 13 else 'lower')
+    assert cases == {'upper', 'lower', 'none'}  # every branch was exercised
+
+
+def test_without_ids_the_dataset_split_is_used():
+    np.random.seed(5)
+    results = UpperLowerBodyCrop(prob=1.0, upper_prob=1.0, extension=(0.0, 0.0))(person())
+    points = person()['keypoints'][0, UPPER]  # MMPose's COCO upper body: no hips
+    np.testing.assert_allclose(results['bbox_center'][0], (points.min(0) + points.max(0)) / 2, atol=1e-4)
+    with pytest.raises(ValueError, match='both'):
+        UpperLowerBodyCrop(upper_body_ids=[0, 1])
+
+
 def test_probability_zero_never_crops():
     results = UpperLowerBodyCrop(prob=0.0)(person())
     np.testing.assert_array_equal(results['bbox_scale'], [[40.0, 110.0]])

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from mmpose.datasets.transforms import RandomFlip
 
-from mspn_plugin.datasets.transforms import KeepVisibilityFlags
+from mspn_plugin.datasets.transforms import KeepVisibilityFlags, LabelledAsVisible
 
 
 def sample() -> dict:
@@ -31,3 +31,9 @@ def test_missing_raw_annotation_names_the_image():
     del data['raw_ann_info']
     with pytest.raises(KeyError, match='x.jpg'):
         KeepVisibilityFlags()(data)
+
+
+def test_labelled_joints_become_visible():
+    results = LabelledAsVisible()(dict(keypoints_visible=np.array([[1, 0, 1, 0.0]], np.float32)))
+    np.testing.assert_array_equal(results['keypoints_visible'], [[2, 0, 2, 0]])
+    assert results['keypoints_visible'].dtype == np.float32

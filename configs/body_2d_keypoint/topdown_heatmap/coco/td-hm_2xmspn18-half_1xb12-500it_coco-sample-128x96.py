@@ -23,8 +23,10 @@ batch_size = 12
 train_cfg = dict(max_iters=max_iters, val_interval=250)
 optim_wrapper = dict(optimizer=dict(lr=2e-3))
 param_scheduler = [dict(_base_.param_scheduler[0], end=warmup_iters + 1),
-                   dict(_base_.param_scheduler[1], begin=warmup_iters, end=max_iters + 1)]
-auto_scale_lr = dict(base_batch_size=batch_size)
+                   dict(_base_.param_scheduler[1], begin=warmup_iters)]  # decays to 0 at the last iteration
+# the schedule as written, whatever the number of processes
+auto_scale_lr = dict(enable=False, base_batch_size=batch_size)
+auto_scale_iters = dict(enable=False, base_batch_size=batch_size)
 default_hooks = dict(checkpoint=dict(interval=250, max_keep_ckpts=1), logger=dict(interval=10))
 randomness = dict(seed=0)
 

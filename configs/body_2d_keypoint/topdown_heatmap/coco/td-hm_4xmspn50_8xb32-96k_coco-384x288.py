@@ -1,5 +1,6 @@
 # 4-stage MSPN, ResNet-50 down units, COCO 384x288 (heatmaps 96x72).
-# Paper section 4.5, Table 7: 76.1 AP on COCO test-dev (single model, COCO data only).
+# The authors' README: 76.9 AP on COCO val (minival 2014 with their person boxes); paper section 4.5, Table 7: 76.1 AP
+# on COCO test-dev (single model, COCO data only).
 _base_ = ['td-hm_4xmspn50_8xb32-96k_coco-256x192.py']
 from mspn_plugin.datasets import with_codec  # noqa: E402  (after _base_: MMEngine reads the config as such)
 

@@ -9,8 +9,6 @@ model = dict(
     backbone=dict(num_stages=num_stages),
     head=dict(
         num_stages=num_stages,
-        out_channels=16,
-        # MPII marks joints only as labelled or not (the authors' loader maps every labelled joint to visible)
-        loss=dict(mask_policy='labelled'),
+        out_channels=16,  # the loss keeps mask_policy='visible': LabelledAsVisible in the pipeline, as the authors
         decoder=_base_.codec))
 default_hooks = dict(checkpoint=dict(save_best='PCK', rule='greater'))
