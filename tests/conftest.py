@@ -1,9 +1,11 @@
 """Fixtures shared by the test suite: the trainings that several end-to-end tests reuse, each made once per run
-(the demo's sample model, a 4-iteration tiny model and an 8-iteration tiny model trained by two processes)."""
+(the demo's sample model, a 4-iteration tiny model and an 8-iteration tiny model trained by two processes), and the
+one-node Slurm cluster of the Slurm tests."""
 import logging
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,9 +14,9 @@ import torch
 from mmengine.logging import MMLogger
 from mmengine.registry import DefaultScope
 
-from helpers.paths import TINY, TINY_RANK_PARAMS
+from helpers.paths import ROOT, TINY, TINY_RANK_PARAMS
 from helpers.readme import run_readme
-from helpers.tools import ONE_THREAD
+from helpers.tools import ONE_THREAD, run
 
 
 @dataclass
@@ -62,6 +64,24 @@ def two_process_run(tmp_path_factory) -> TrainingRun:
     return TrainingRun(work_dir, result.stdout + result.stderr)
 
 
+@pytest.fixture(scope='session')
+def slurm_cluster(tmp_path_factory) -> Iterator[dict]:
+    """A one-node Slurm cluster on localhost (tests/slurm/slurm_cluster.sh; its variables for the commands), started
+    once for the tests that use it (one xdist worker: the cluster's ports are fixed), stopped afterwards. Where it
+    cannot start, the test fails with the reason (it is never skipped)."""
+    folder = tmp_path_factory.mktemp('slurm')
+    script = ROOT / 'tests/slurm/slurm_cluster.sh'
+    started = run('bash', script, 'start', folder, check=False, timeout=120)
+    if started.returncode:
+        pytest.fail(f'cannot start a one-node Slurm cluster with {script.relative_to(ROOT)} (root and the packages of '
+                    f'tests/slurm/install_slurm.sh are needed; without root, run make test-no-slurm):\n'
+                    f'{started.stderr.strip()}', pytrace=False)
+    try:
+        yield {'SLURM_CONF': str(folder / 'slurm.conf')}
+    finally:
+        run('bash', script, 'stop', folder, check=False, timeout=120)
+
+
 @pytest.fixture(autouse=True)
 def no_foreign_default_scope_left_behind():
     """Fails a test that leaves another library's registry scope current: under pytest-xdist the tests after it in
@@ -99,6 +119,8 @@ def pytest_itemcollected(item) -> None:
         item.add_marker(pytest.mark.xdist_group('demo'))
     elif {'tiny_run', 'two_process_run'} & set(item.fixturenames):
         item.add_marker(pytest.mark.xdist_group('tiny_runs'))
+    elif 'slurm_cluster' in item.fixturenames:
+        item.add_marker(pytest.mark.xdist_group('slurm'))
 
 
 @pytest.hookimpl(tryfirst=True)

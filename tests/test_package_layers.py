@@ -9,7 +9,7 @@ from helpers.paths import ROOT
 PACKAGE = ROOT / 'mspn_plugin'
 # bottom to top; a subpackage may import the ones before it
 LAYERS = ['utils', 'checkpoint', 'codecs', 'models', 'datasets', 'evaluation', 'visualization', 'engine', 'apis',
-          'testing']
+          'reproduction', 'testing']
 
 
 def imported_subpackages(path) -> set[str]:

@@ -4,8 +4,9 @@ Every comparison runs both models in this process, alternating which goes first 
 medians and the median of the per-repetition ratios, so that load from other processes cancels. Sections:
 ``inference`` (``test_step``, the path ``tools/test.py`` takes, with and without flip test), ``training``
 (``train_step``: forward, backward, Adam step; peak memory), ``pipeline`` (the training data pipelines on real
-images), plus the heatmap agreement of the two models and the machine's matmul speed. Prints Markdown tables and
-writes the JSON results; see docs/performance.md for the fields.
+images), ``video`` (the whole video path against ``MMPoseInferencer``: mspn_plugin/testing/video_benchmark.py),
+plus the heatmap agreement of the two models and the machine's matmul speed. Prints Markdown tables and writes the
+JSON results; see docs/performance.md for the fields.
 """
 import argparse
 import ctypes
@@ -30,6 +31,7 @@ from mspn_plugin.datasets import with_codec
 from mspn_plugin.models.utils import model_complexity
 from mspn_plugin.testing import build_model_pair, make_batch
 from mspn_plugin.testing.mmpose_reference import mmpose_codecs, mmpose_train_pipeline, our_codec, our_model_cfg
+from mspn_plugin.testing.video_benchmark import VideoBenchmarkOptions, benchmark_video, format_video_table
 
 
 @dataclass
@@ -280,7 +282,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--sections', nargs='+', default=['inference', 'training', 'pipeline'],
-                        choices=['inference', 'training', 'pipeline'])
+                        choices=['inference', 'training', 'pipeline', 'video'])
     parser.add_argument('--stages', nargs='+', type=int, default=[1, 2, 4], help='stage counts for inference')
     parser.add_argument('--batch-sizes', nargs='+', type=int, default=[1, 32], help='inference batch sizes')
     parser.add_argument('--flip', nargs='+', choices=['off', 'on'], default=['off', 'on'], help='flip test')
@@ -295,6 +297,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--config', default=str(ROOT / 'configs/body_2d_keypoint/topdown_heatmap/coco/'
                                                      'td-hm_4xmspn50_8xb32-96k_coco-256x192.py'),
                         help='our config whose train_pipeline is timed')
+    parser.add_argument('--video-config', default=str(ROOT / 'configs/body_2d_keypoint/topdown_heatmap/coco/'
+                                                           'td-hm_2xmspn50_8xb32-96k_coco-256x192.py'))
+    parser.add_argument('--video-frames', type=int, default=24, help='frames of the synthetic video')
+    parser.add_argument('--det-config', default=str(ROOT / 'demo/mmdetection_cfg/rtmdet_tiny_8xb32-300e_coco.py'))
+    parser.add_argument('--det-checkpoint', help='default: random weights biased towards person boxes')
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--out', default='work_dirs/benchmark.json', help='JSON results')
     return parser.parse_args(argv)
@@ -312,7 +319,12 @@ def main(argv: list[str] | None = None) -> None:
     # the input size of the timed pipeline follows --input-size
     pipeline = with_codec(cfg.train_pipeline, dict(cfg.codec, input_size=input_size))
     results = run_benchmark(options, pipeline, args.data_root, args.ann_file)
-    print(format_table(results))
+    if 'video' in args.sections:
+        results['video'] = benchmark_video(VideoBenchmarkOptions(
+            args.video_config, args.det_config, args.det_checkpoint, args.data_root, args.video_frames,
+            input_size=input_size, reps=args.reps, warmup=args.warmup, device=args.device),
+            paired_times, paired_summary)
+    print(format_table(results) + ('\n\n' + format_video_table(results['video']) if 'video' in results else ''))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

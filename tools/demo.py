@@ -4,8 +4,9 @@
    from scratch (progress every 10 iterations),
 2. evaluates the final checkpoint with COCO AP on ground-truth boxes and on the bundled person detections
    (flip test, the paper's decoding, pose score = box score x mean keypoint score),
-3. runs it top-down on the sample images with the detections, as tools/infer.py does (predictions.json scored
-   with xtcocotools, which matches step 2), and draws the skeletons.
+3. runs it top-down on the sample images with the detections, as tools/infer.py does (duplicate detections of a
+   person removed: one pose per person; predictions.json scored with xtcocotools, as step 2 scores), and draws the
+   skeletons.
 
 Usage:
     python tools/demo.py [--work-dir DIR] [--cfg-options KEY=VALUE ...]
@@ -55,7 +56,8 @@ def main() -> None:
 
     print(f'\n[demo] COCO AP on the sample images, ground-truth boxes: {gt_metrics["coco/AP"]:.3f}')
     print(f'[demo] COCO AP on the sample images, bundled detections:  {det_metrics["coco/AP"]:.3f}')
-    print(f'[demo] COCO AP of the inference predictions.json:        {infer_ap:.3f}')
+    print(f'[demo] COCO AP of the inference predictions.json:        {infer_ap:.3f} (duplicates removed; '
+          'step 2 keeps them, as the paper evaluates)')
     print(f'[demo] work directory: {work_dir}')
     print(f'[demo]   checkpoint: {checkpoint}')
     print(f'[demo]   logs:       {work_dir}/<timestamp>/ (log file and vis_data/scalars.json)')

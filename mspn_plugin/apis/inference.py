@@ -5,17 +5,21 @@ Shape legend: N people in an image, K keypoints; boxes are (N, 5) rows of x1, y1
 import os.path as osp
 import warnings
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import torch
-from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmpose.apis import inference_topdown, init_model
-from mmpose.evaluation.functional import oks_nms
+from mmpose.evaluation.functional import nms, oks_nms
 from mmpose.structures import PoseDataSample
 
 from ..checkpoint import is_url, load_checked_checkpoint
+from ..utils.errors import InputError
+
+# de-duplication defaults: the box IoU threshold of MMPose's inferencer (Pose2DInferencer's nms_thr) and the OKS
+# threshold of MMPose's CocoMetric (nms_thr)
+BOX_NMS_THR = 0.3
+OKS_NMS_THR = 0.9
 
 
 class PersonDetector:
@@ -48,33 +52,50 @@ class PersonDetector:
 @dataclass
 class ImagePoses:
     """Poses found in one image: keypoints (N, K, 2) and keypoint_scores (N, K) in image pixels, boxes (N, 5),
-    pose scores (N,) = box score x mean keypoint score, and MMPose data samples (for drawing)."""
+    pose scores (N,) = box score x mean keypoint score, and MMPose data samples (for drawing). In a video,
+    ``track_ids`` (N,) name the people (:class:`~.pose_tracking.PoseTracker`) and, when the keypoints are smoothed,
+    ``raw_keypoints`` (N, K, 2) keeps the network's."""
 
     keypoints: np.ndarray
     keypoint_scores: np.ndarray
     boxes: np.ndarray
     scores: np.ndarray
     data_samples: list[PoseDataSample] = field(default_factory=list, repr=False)
+    track_ids: np.ndarray | None = None
+    raw_keypoints: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.scores)
 
     def to_coco_results(self, **image_ref) -> list[dict]:
-        """COCO keypoint results (x, y, score triples; bbox as x, y, w, h), tagged with ``image_ref``."""
+        """COCO keypoint results (x, y, score triples; bbox as x, y, w, h), tagged with ``image_ref``; with
+        ``track_id`` and ``raw_keypoints`` (triples) when known."""
         results = []
-        for kpts, kpt_scores, box, score in zip(self.keypoints, self.keypoint_scores, self.boxes, self.scores,
-                                                strict=True):
-            triples = np.concatenate([kpts, kpt_scores[:, None]], axis=1)
+        for i, (kpts, kpt_scores, box, score) in enumerate(zip(self.keypoints, self.keypoint_scores, self.boxes,
+                                                               self.scores, strict=True)):
             x1, y1, x2, y2 = (float(v) for v in box[:4])
-            results.append(dict(image_ref, category_id=1, keypoints=triples.ravel().tolist(), score=float(score),
-                                bbox=[x1, y1, x2 - x1, y2 - y1]))
+            result = dict(image_ref, category_id=1, keypoints=_triples(kpts, kpt_scores), score=float(score),
+                          bbox=[x1, y1, x2 - x1, y2 - y1])
+            if self.track_ids is not None:
+                result['track_id'] = int(self.track_ids[i])
+            if self.raw_keypoints is not None:
+                result['raw_keypoints'] = _triples(self.raw_keypoints[i], kpt_scores)
+            results.append(result)
         return results
+
+
+def _triples(keypoints: np.ndarray, scores: np.ndarray) -> list[float]:
+    return np.concatenate([keypoints, scores[:, None]], axis=1).ravel().tolist()
 
 
 class PosePredictor:
     """An MSPN (or any MMPose top-down) model from a config and a checkpoint, applied to the person boxes of an
-    image (all boxes in one batch, through MMPose's ``inference_topdown``), with the paper's pose rescoring and
-    ``CocoMetric``'s OKS-NMS.
+    image (all boxes in one batch, through MMPose's ``inference_topdown``), with the paper's pose rescoring.
+
+    Duplicate detections of one person are removed by default, as a person looking at the result wants (one pose
+    per person): box NMS before the pose model, as MMPose's inferencer does, and OKS-NMS after it, as MMPose's
+    ``CocoMetric(nms_mode='oks_nms')`` does. The paper's evaluation setting (``tools/test.py``) keeps every box:
+    ``box_nms_thr=None, oks_nms_thr=None`` gives the same poses.
 
     Args:
         config: pose config file.
@@ -83,24 +104,35 @@ class PosePredictor:
             otherwise).
         device: ``'cpu'``, ``'cuda:0'``, ...; default: the GPU when there is one.
         flip: flip test (averaging with the mirrored image's heatmaps).
-        oks_nms_thr: OKS-NMS threshold over an image's poses, as MMPose's ``CocoMetric`` does; None: off;
-            ``'config'``: as the config's ``test_evaluator`` (``nms_mode='oks_nms'`` and its ``nms_thr``), so that
-            predictions score as ``tools/test.py`` scores them.
+        box_nms_thr: IoU above which the lower-scored of two boxes is dropped (MMPose's ``nms``); None: off.
+        oks_nms_thr: OKS above which the lower-scored of two poses is dropped (MMPose's ``oks_nms``, with the
+            OKS sigmas of the model's dataset metainfo); None: off.
         keypoint_score_thr: keypoints averaged into the pose score (``CocoMetric``'s rescoring rule).
     """
 
     def __init__(self, config: str, checkpoint: str, device: str | None = None, flip: bool = True,
-                 oks_nms_thr: float | None | Literal['config'] = 'config', keypoint_score_thr: float = 0.2) -> None:
+                 box_nms_thr: float | None = BOX_NMS_THR, oks_nms_thr: float | None = OKS_NMS_THR,
+                 keypoint_score_thr: float = 0.2) -> None:
         if not (is_url(checkpoint) or osp.isfile(checkpoint)):
             raise FileNotFoundError(f'pose checkpoint {checkpoint} does not exist')
+        self.config = config
         self.device = device or ('cuda:0' if torch.cuda.is_available() else 'cpu')
         with DefaultScope.overwrite_default_scope('mmpose'):
             self.model = init_model(config, None, device=self.device, cfg_options={'model.test_cfg.flip_test': flip})
             meta = load_checked_checkpoint(self.model, checkpoint).get('meta', {})
         self.model.dataset_meta = meta.get('dataset_meta', self.model.dataset_meta)
-        self.oks_nms_thr = evaluator_oks_nms_thr(self.model.cfg) if oks_nms_thr == 'config' else oks_nms_thr
+        self.box_nms_thr, self.oks_nms_thr = box_nms_thr, oks_nms_thr
         self.keypoint_score_thr = keypoint_score_thr
         self.sigmas = self.model.dataset_meta.get('sigmas')
+        if oks_nms_thr is not None:
+            self.checked_sigmas('OKS-NMS (switch it off: oks_nms_thr=None, --no-oks-nms)')
+
+    def checked_sigmas(self, use: str) -> np.ndarray:
+        """The OKS sigmas (K,) of the model's dataset metainfo; :class:`InputError` naming the config and ``use``
+        when it has none."""
+        if self.sigmas is None:
+            raise InputError(f'{self.config}: the dataset metainfo gives no OKS sigmas, which {use} needs')
+        return self.sigmas
 
     def __call__(self, image: np.ndarray, boxes: np.ndarray) -> ImagePoses:
         """Poses for ``image`` (BGR, H x W x 3) in the given ``boxes`` (N, 5)."""
@@ -108,6 +140,8 @@ class PosePredictor:
         if len(boxes) == 0:  # (inference_topdown would take the whole image as one box)
             return ImagePoses(np.zeros((0, num_keypoints, 2), np.float32), np.zeros((0, num_keypoints), np.float32),
                               np.zeros((0, 5), np.float32), np.zeros(0, np.float32))
+        if self.box_nms_thr is not None and len(boxes) > 1:
+            boxes = boxes[sorted(nms(boxes, self.box_nms_thr))]
         with DefaultScope.overwrite_default_scope('mmpose'):
             samples = inference_topdown(self.model, image, boxes[:, :4])
         keypoints = np.concatenate([s.pred_instances.keypoints for s in samples]).astype(np.float32)
@@ -123,16 +157,6 @@ class PosePredictor:
             keep = np.asarray(sorted(oks_nms(pose_db, self.oks_nms_thr, self.sigmas)), dtype=np.int64)
         return ImagePoses(keypoints[keep], keypoint_scores[keep], boxes[keep], scores[keep],
                           [samples[i] for i in keep])
-
-
-def evaluator_oks_nms_thr(cfg: Config) -> float | None:
-    """The OKS-NMS threshold of ``cfg``'s ``test_evaluator`` (a ``CocoMetric`` with ``nms_mode='oks_nms'``), else
-    None."""
-    evaluator = cfg.get('test_evaluator')
-    if isinstance(evaluator, dict) and evaluator.get('nms_mode', 'oks_nms') == 'oks_nms' and 'Coco' in str(
-            evaluator.get('type', '')):
-        return float(evaluator.get('nms_thr', 0.9))
-    return None
 
 
 def __getattr__(name: str):

@@ -1,19 +1,25 @@
-"""What top-down inference reads: an image, a folder of images, an image-list file or a video, shared among the
-ranks of a torch.distributed group (:func:`shard`); and the video files it writes."""
+"""What top-down inference reads: an image, a folder of images, an image-list file, a video or a live source
+(:mod:`.live_input`), shared among the ranks of a torch.distributed group (:func:`shard`); and the video files it
+writes."""
 import os.path as osp
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from ..utils.background import read_ahead
 from ..utils.errors import InputError
 from ..utils.image_io import ImageReadError, read_image
+from .live_input import LiveSource, is_live, live_name
 
 IMAGE_EXTENSIONS = {'.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp'}
 VIDEO_EXTENSIONS = {'.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v'}
 IMAGE_LIST_EXTENSIONS = {'.txt'}
+# the frame rate assumed for the frames of a folder or an image list (the time base of smoothing)
+FOLDER_FPS = 25.0
 
 
 def is_video(path: str) -> bool:
@@ -117,26 +123,49 @@ class VideoSink:
             self.writer = None
 
 
+@dataclass
+class Frame:
+    """An image or video frame to process: its index in the input, its name (file name, or ``STEM_NNNNNN`` for a
+    frame of a video or stream), the image (H, W, 3) or why it could not be read, and its time in seconds (frame
+    index / frame rate; arrival time for a live source)."""
+
+    index: int
+    name: str
+    image: np.ndarray | ImageReadError
+    time: float
+
+
 class InferenceInput:
-    """What inference runs on: the image files of ``path`` (see :func:`list_images`) or the frames of a video.
-    ``total`` counts them (for a video, as its container says)."""
+    """What inference runs on: the image files of ``path`` (see :func:`list_images`), the frames of a video, or a
+    live source (a camera index or stream URL, :class:`~.live_input.LiveSource`, opened here). ``total`` counts
+    the images or frames (for a video, as its container says; None for a live source)."""
 
     def __init__(self, path: str) -> None:
+        self.path = path
+        self.live = LiveSource(path) if is_live(path) else None
+        if self.live is not None:
+            self.video, self.total, self.fps, self.stem = True, None, self.live.fps or FOLDER_FPS, live_name(path)
+            self.files = []
+            return
         if not osp.exists(path):
             raise FileNotFoundError(f'input {path} does not exist')
-        self.path = path
         self.video = is_video(path)
+        self.stem = Path(path).stem
         if self.video:
             capture, self.total, self.fps = open_video(path)
             capture.release()
             self.files = []
         else:
             self.files = list_images(path)
-            self.total, self.fps = len(self.files), 0.0
+            self.total, self.fps = len(self.files), FOLDER_FPS
 
-    def frames(self, share: range, to_end: bool = False) -> Iterator[tuple[str, np.ndarray | ImageReadError]]:
-        """(name, image or why it could not be read) of the images or frames in ``share``; ``to_end``: for a
-        video, on to its last frame (the container's frame count can be short)."""
-        if self.video:
-            return iter_video(self.path, share.start, None if to_end else share.stop)
-        return iter_images(self.files[share.start:share.stop])
+    def frames(self, share: range, to_end: bool = False) -> Iterator[Frame]:
+        """The images or frames in ``share`` (a live source: every frame it hands out, whatever ``share``);
+        ``to_end``: for a video, on to its last frame (the container's frame count can be short)."""
+        if self.live is not None:
+            return (Frame(f.index, f'{self.stem}_{f.index:06d}', f.image, f.arrival) for f in self.live.frames())
+        named = (iter_video(self.path, share.start, None if to_end else share.stop) if self.video else
+                 iter_images(self.files[share.start:share.stop]))
+        # decoded by a thread while the models run
+        return (Frame(index, name, image, index / self.fps)
+                for index, (name, image) in enumerate(read_ahead(named), share.start))

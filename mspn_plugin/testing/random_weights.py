@@ -1,5 +1,7 @@
-"""Random weights and BatchNorm statistics for equivalence checks between two implementations."""
+"""Random weights and BatchNorm statistics for equivalence checks between two implementations, and a random
+person detector."""
 from collections.abc import Callable
+from pathlib import Path
 
 import torch
 
@@ -45,3 +47,23 @@ def randomise_weights_(model: torch.nn.Module, seed: int = 0,
                 norm.running_var.add_(0.1 * norm.running_var.mean()).mul_(uniform(norm.running_var, 0.5, 2.0))
                 norm.running_mean.add_(uniform(norm.running_mean, -0.5, 0.5) * norm.running_var.sqrt())
     return model.eval()
+
+
+def save_random_person_detector(config: str, path: Path, seed: int = 0) -> Path:
+    """An MMDetection RTMDet (``config``) with seeded random weights saved to ``path`` (no weights can be downloaded
+    in the tests). Its classifier bias favours class 0 (person) and its box-distance bias makes boxes a few strides
+    wide, so that random boxes pass a person filter and the box checks and flow through the pipeline."""
+    from mmdet.apis import init_detector
+    from mmdet.utils import register_all_modules
+    from mmengine.registry import DefaultScope
+
+    register_all_modules(init_default_scope=False)
+    torch.manual_seed(seed)
+    with DefaultScope.overwrite_default_scope('mmdet'):  # init_detector would leave its scope current
+        model = init_detector(str(config), None, device='cpu')
+    with torch.no_grad():
+        for cls_conv, reg_conv in zip(model.bbox_head.rtm_cls, model.bbox_head.rtm_reg, strict=True):
+            cls_conv.bias[0] += 5.0
+            reg_conv.bias += 4.0
+    torch.save({'state_dict': model.state_dict()}, path)
+    return path

@@ -14,3 +14,4 @@ def save_random_checkpoint(config: str | Path, path: Path, seed: int = 0, **cfg_
     torch.manual_seed(seed)
     torch.save({'state_dict': init_model(cfg, None, device='cpu').state_dict()}, path)
     return path
+

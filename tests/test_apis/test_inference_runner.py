@@ -1,9 +1,14 @@
-"""How inference shares its input among processes and merges their parts, and the image lists it reads (no model)."""
+"""How inference shares its input among processes and merges their parts (track ids joined), and the image lists
+it reads (no model)."""
+import numpy as np
 import pytest
 
+from mspn_plugin.apis import TrackingConfig
 from mspn_plugin.apis.inference_inputs import list_images, read_image_list, shard
 from mspn_plugin.apis.inference_runner import merge_parts
 from mspn_plugin.utils.errors import InputError
+
+SIGMAS = np.full(17, 0.05)
 
 
 @pytest.mark.parametrize('total', [0, 1, 5, 16])
@@ -57,3 +62,16 @@ def test_a_folder_without_images_is_an_error_naming_it(tmp_path):
     assert str(error.value).startswith(f'{tmp_path}: ')
     with pytest.raises(InputError, match='cannot be read'):
         read_image_list(str(tmp_path / 'missing.txt'))
+
+
+def test_merging_tracked_parts_gives_video_wide_ids():
+    """Two parts of one still person: the second part's track continues the first's."""
+    def part(steps: int) -> dict:
+        pose = dict(keypoints=[[10.0 + k, 20.0] for k in range(17)], keypoint_scores=[0.9] * 17,
+                    box=[0.0, 0.0, 40.0, 80.0])
+        return dict(results=[dict(file_name=f'v_{i}', frame_index=i, track_id=0) for i in range(steps)], skipped={},
+                    without_people=[], processed=steps, unmatched=None, seconds={'pose': 1.0},
+                    tracking=dict(steps=steps, num_tracks=1, births=[dict(track_id=0, step=0, **pose)],
+                                  end=[dict(track_id=0, missing=0, **pose)]))
+    merged = merge_parts([part(2), part(3)], TrackingConfig(), SIGMAS)
+    assert [r['track_id'] for r in merged['results']] == [0] * 5 and merged['seconds'] == {'pose': 2.0}

@@ -19,7 +19,8 @@ def test_demo_trains_to_ap_09_and_leaves_its_outputs(demo):
     print(f'demo: AP {gt_ap:.3f} (ground-truth boxes), {det_ap:.3f} (detections), {infer_ap:.3f} (inference)')
     assert gt_ap >= 0.9
     assert det_ap > 0.5
-    assert abs(infer_ap - det_ap) <= 0.01  # tools/infer.py's code path scores as tools/test.py does
+    # the inference removes duplicate detections (test_infer.py: without that, it scores as tools/test.py does)
+    assert infer_ap > 0.5
     assert demo.checkpoint.exists()
     assert list(demo.work_dir.glob('*/vis_data/scalars.json'))
     drawings = sorted(p.name for p in (demo.work_dir / 'inference/vis').iterdir())

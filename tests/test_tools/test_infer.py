@@ -7,7 +7,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-import torch
 
 from helpers.paths import DETECTOR_CONFIG as DET_CONFIG
 from helpers.paths import SAMPLE_CONFIG as CONFIG
@@ -15,9 +14,10 @@ from helpers.paths import SAMPLE_DETECTIONS as DETECTIONS
 from helpers.paths import SAMPLES
 from helpers.readme import run_readme
 from helpers.tools import load_tool
-from mspn_plugin.apis import PersonDetector, PosePredictor, run_topdown_inference
+from mspn_plugin.apis import BOX_NMS_THR, OKS_NMS_THR, PersonDetector, PosePredictor, run_topdown_inference
 from mspn_plugin.datasets import DetectionFile, valid_boxes
 from mspn_plugin.evaluation import coco_keypoint_ap
+from mspn_plugin.testing.random_weights import save_random_person_detector
 
 pytestmark = pytest.mark.slow
 infer = load_tool('infer')
@@ -33,32 +33,17 @@ def checkpoint(demo) -> Path:
 
 @pytest.fixture(scope='module')
 def detector_checkpoint(tmp_path_factory) -> Path:
-    """RTMDet-tiny with random weights saved to a file (no weights can be downloaded here). Its classifier bias
-    favours class 0 (person) and its box-distance bias makes boxes a few strides wide, so that random boxes pass
-    the person filter and the box checks and flow through the pipeline."""
-    from mmdet.apis import init_detector
-    from mmdet.utils import register_all_modules
-    from mmengine.registry import DefaultScope
-
-    register_all_modules(init_default_scope=False)
-    torch.manual_seed(0)
-    with DefaultScope.overwrite_default_scope('mmdet'):  # init_detector would leave its scope current
-        model = init_detector(str(DET_CONFIG), None, device='cpu')
-    with torch.no_grad():
-        for cls_conv, reg_conv in zip(model.bbox_head.rtm_cls, model.bbox_head.rtm_reg, strict=True):
-            cls_conv.bias[0] += 5.0
-            reg_conv.bias += 4.0
-    path = tmp_path_factory.mktemp('det') / 'rtmdet_random.pth'
-    torch.save({'state_dict': model.state_dict()}, path)
-    return path
+    """RTMDet-tiny with random weights biased towards boxes of people (no weights can be downloaded here)."""
+    return save_random_person_detector(DET_CONFIG, tmp_path_factory.mktemp('det') / 'rtmdet_random.pth')
 
 
 def test_infer_cli_predictions_score_as_the_test_tool(demo, tmp_path):
-    """The README's tools/infer.py command on the sample images with the bundled detections gives the AP that the
-    demo's evaluation through the runner (tools/test.py's code path) gave for the same checkpoint."""
+    """The README's tools/infer.py command on the sample images with the bundled detections, duplicates kept (the
+    evaluation setting), gives the AP that the demo's evaluation through the runner (tools/test.py's code path)
+    gave for the same checkpoint."""
     run_readme('.venv/bin/python tools/infer.py CONFIG CHECKPOINT INPUT --out-dir OUT_DIR --bboxes DETECTIONS',
                CONFIG=CONFIG, CHECKPOINT=demo.checkpoint, INPUT=SAMPLES, OUT_DIR=tmp_path / 'out',
-               DETECTIONS=DETECTIONS, extra='--det-score-thr 0')
+               DETECTIONS=DETECTIONS, extra='--det-score-thr 0 --no-box-nms --no-oks-nms')
     infer_ap = coco_keypoint_ap(str(tmp_path / 'out/predictions.json'), str(SAMPLES / 'test_coco.json'))
     test_ap = float(re.search(r'bundled detections: +([0-9.]+)', demo.output)[1])
     print(f'infer AP {infer_ap:.4f}, test AP {test_ap:.4f}')
@@ -98,6 +83,24 @@ def test_bad_boxes_are_dropped(checkpoint, tmp_path):
     poses = estimator(image, kept)
     assert len(poses) == 1 and poses.keypoints.shape == (1, 17, 2)
     assert len(estimator(image, kept[:0])) == 0
+
+
+@pytest.mark.parametrize('box_nms_thr, oks_nms_thr, poses', [(BOX_NMS_THR, OKS_NMS_THR, 2), (None, OKS_NMS_THR, 2),
+                                                            (BOX_NMS_THR, None, 2), (None, None, 4)])
+def test_duplicate_detections_of_one_person_give_one_pose(checkpoint, box_nms_thr, oks_nms_thr, poses):
+    """Three boxes on the one person of a sample image (its annotated box, shifted and enlarged copies) and one on
+    the background beside it: one pose for the person by box NMS, by OKS-NMS or by both (the defaults); four
+    with both off (the evaluation setting)."""
+    image = cv2.imread(str(SAMPLES / '000000000785.jpg'))
+    person = np.array([281, 45, 500, 392], np.float32)
+    boxes = np.array([[*person, 0.95], [*(person + [8, -6, 14, 4]), 0.9], [*(person + [-10, 5, -4, 12]), 0.8],
+                      [10, 60, 200, 380, 0.7]], np.float32)
+    estimator = PosePredictor(str(CONFIG), str(checkpoint), box_nms_thr=box_nms_thr, oks_nms_thr=oks_nms_thr)
+    found = estimator(image, boxes)
+    assert len(found) == poses
+    np.testing.assert_array_equal(found.boxes[0], boxes[0])  # the best-scored box of the person is the one kept
+    if poses == 2:
+        np.testing.assert_array_equal(found.boxes[1], boxes[3])
 
 
 def test_detector_route_end_to_end(checkpoint, detector_checkpoint, tmp_path):
