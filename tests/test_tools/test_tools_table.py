@@ -9,7 +9,6 @@ import pytest
 from helpers.paths import ROOT, TOOLS
 
 
-
 def _scripts_on_disk() -> set[str]:
     return {
         str(path.relative_to(TOOLS))
