@@ -4,6 +4,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
+import torch.distributed as dist
 from mmengine.config import DictAction
 
 from mspn_plugin.utils.errors import input_error_message
@@ -33,4 +34,9 @@ def exit_status(run: Callable[[], object], config: str | None = None) -> int:
             raise
         print(f'error: {message}', file=sys.stderr)
         return 1
+    finally:
+        # a gloo process group left to the interpreter's shutdown can abort the process ("terminate called without
+        # an active exception"), and srun then cancels the job's other tasks
+        if dist.is_available() and dist.is_initialized():
+            dist.destroy_process_group()
     return 0
