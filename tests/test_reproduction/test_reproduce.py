@@ -1,5 +1,6 @@
 """reproduce_tables and tools/reproduce.py with stand-in launch scripts: a failed run is reported and the others
-still run, each config once; a bad tables file is one line (the real launchers: tests/test_tools/test_reproduce.py)."""
+still run, each config once; a bad tables file is one line (the real launchers:
+tests/test_tools/test_reproduce_end_to_end.py)."""
 import json
 
 from helpers.paths import DATA

@@ -1,5 +1,5 @@
 """A config's run: trained through the launcher's scripts, resumed after a kill, evaluated, never run twice (with
-stand-in scripts: the real ones run in tests/test_tools/test_reproduce.py); and the data location."""
+stand-in scripts: the real ones run in tests/test_tools/test_reproduce_end_to_end.py); and the data location."""
 import json
 
 import pytest
