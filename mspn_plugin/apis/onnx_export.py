@@ -1,8 +1,10 @@
-"""ONNX export of the inference graph of a top-down pose model: normalised crops in, final heatmaps out."""
+"""ONNX export of the inference graph of a top-down pose model: normalised crops in, final heatmaps out.
+
+``onnx`` (the ``export`` extra, requirements/export.txt) is imported only by the export, so that the inference API
+works without it."""
 import json
 from pathlib import Path
 
-import onnx
 import torch
 import torch.nn as nn
 
@@ -19,6 +21,11 @@ def export_heatmap_onnx(model: nn.Module, path: str | Path, input_size: tuple[in
     as in MMDeploy's top-down pipelines. The file's metadata records the input normalisation (``mean``, ``std``,
     ``bgr_to_rgb``) and ``input_size`` (w, h), so that a runtime can prepare crops as the data preprocessor does.
     """
+    try:
+        import onnx
+    except ImportError as error:
+        raise ImportError(f'the ONNX export needs the export extra: pip install "mspn_plugin[export]" ({error})') \
+            from error
     graph = HeatmapNetwork.of(model).eval()
     width, height = input_size
     example = torch.zeros(2 if dynamic_batch else 1, 3, height, width)
