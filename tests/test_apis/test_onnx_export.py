@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 
 import numpy as np
 import onnx
@@ -59,3 +61,19 @@ def test_metadata_records_the_input_normalisation(exported):
     assert metadata['mean'] == pytest.approx([123.675, 116.28, 103.53])
     assert metadata['std'] == pytest.approx([58.395, 57.12, 57.375])
     assert metadata['bgr_to_rgb'] is True and metadata['input_size'] == [64, 96]  # (w, h)
+
+
+def test_the_inference_api_imports_without_the_export_tools():
+    """With onnx, onnxscript and onnxruntime not importable, the inference API imports, and the export says which
+    extra it needs."""
+    code = ('import sys\n'
+            'for name in ("onnx", "onnxscript", "onnxruntime"):\n'
+            '    sys.modules[name] = None  # "not installed"\n'
+            'from mspn_plugin.apis import PosePredictor, export_heatmap_onnx\n'
+            'try:\n'
+            '    export_heatmap_onnx(None, "unused.onnx", (64, 96))\n'
+            'except ImportError as error:\n'
+            '    print(error)\n')
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith('the ONNX export needs the export extra: pip install "mspn_plugin[export]"')
