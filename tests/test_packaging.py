@@ -42,7 +42,7 @@ def test_the_pins_cover_the_openmmlab_stack():
 
 
 def test_the_python_version_is_the_interpreters():
-    assert '%d.%d' % sys.version_info[:2] == python_version()
+    assert f'{sys.version_info.major}.{sys.version_info.minor}' == python_version()
 
 
 def test_the_classifiers_name_that_python_only():

@@ -9,8 +9,14 @@ from packaging.requirements import Requirement
 
 from helpers.requirements import install_requirement
 from mspn_plugin.utils import stack_versions
-from mspn_plugin.utils.stack_versions import (ALLOW_UNTESTED, CHECKED_PACKAGES, UntestedVersionError,
-                                              check_stack_versions, declared_requirements, version_problems)
+from mspn_plugin.utils.stack_versions import (
+    ALLOW_UNTESTED,
+    CHECKED_PACKAGES,
+    UntestedVersionError,
+    check_stack_versions,
+    declared_requirements,
+    version_problems,
+)
 
 
 def installed(versions: dict[str, str]):
