@@ -1,0 +1,75 @@
+"""Check a COCO-format keypoint annotation file against a dataset's metainfo before training on it: the number of
+keypoints, visibility flags in {0, 1, 2}, boxes inside their image, and every image present and decodable. Images are
+opened in parallel (a process pool); every defect is named."""
+import json
+from multiprocessing import Pool
+from pathlib import Path
+
+import cv2
+from mmengine.config import Config
+
+from mspn_plugin.utils.errors import InputError
+
+VALID_FLAGS = (0, 1, 2)
+
+
+def metainfo_num_keypoints(metainfo_file: str | Path) -> int:
+    """Number of keypoints K declared by an MMPose metainfo file (its ``dataset_info.keypoint_info``)."""
+    try:
+        info = Config.fromfile(str(metainfo_file)).dataset_info
+    except (AttributeError, KeyError) as error:
+        raise InputError(f'{metainfo_file}: no dataset_info with keypoint_info') from error
+    return len(info['keypoint_info'])
+
+
+def _image_size(path: str) -> tuple[str, tuple[int, int] | None, str | None]:
+    """(path, (width, height) or None, problem or None) for one image file."""
+    if not Path(path).is_file():
+        return path, None, 'missing image file'
+    image = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+    if image is None:
+        return path, None, 'image does not decode'
+    return path, (image.shape[1], image.shape[0]), None
+
+
+def _annotation_defects(ann: dict, num_keypoints: int, size: tuple[int, int] | None) -> list[str]:
+    where = f'annotation {ann.get("id")} (image {ann.get("image_id")})'
+    defects = []
+    keypoints = ann.get('keypoints', [])
+    if len(keypoints) != 3 * num_keypoints:
+        defects.append(f'{where}: {len(keypoints) / 3:g} keypoints, the metainfo has {num_keypoints}')
+    bad_flags = sorted({flag for flag in keypoints[2::3] if flag not in VALID_FLAGS})
+    if bad_flags:
+        defects.append(f'{where}: visibility flags {bad_flags} outside {{0, 1, 2}}')
+    bbox = ann.get('bbox')
+    if bbox is not None and size is not None:
+        x, y, w, h = bbox
+        width, height = size
+        if w <= 0 or h <= 0 or x < 0 or y < 0 or x + w > width + 1 or y + h > height + 1:
+            defects.append(f'{where}: box {bbox} outside the {width}x{height} image')
+    return defects
+
+
+def check_annotations(ann_file: str | Path, img_dir: str | Path, num_keypoints: int,
+                      workers: int = 2) -> list[str]:
+    """Every defect of ``ann_file`` (a COCO keypoint JSON whose ``file_name``s are relative to ``img_dir``) for a
+    dataset of ``num_keypoints`` keypoints, one line each naming the file, image or annotation; [] when clean.
+
+    Boxes are checked against the decoded image's size (the JSON's width/height when the image is unreadable)."""
+    try:
+        coco = json.loads(Path(ann_file).read_text())
+    except (OSError, ValueError) as error:
+        raise InputError(f'{ann_file}: not a readable JSON annotation file ({error})') from error
+    images = {image['id']: image for image in coco.get('images', [])}
+    paths = {image_id: str(Path(img_dir) / image['file_name']) for image_id, image in images.items()}
+    with Pool(max(1, workers)) as pool:
+        checked = {path: (size, problem) for path, size, problem in pool.map(_image_size, sorted(paths.values()))}
+    defects = [f'{path}: {problem}' for path, (_, problem) in checked.items() if problem]
+    for ann in coco.get('annotations', []):
+        image = images.get(ann.get('image_id'))
+        if image is None:
+            defects.append(f'{ann_file}: annotation {ann.get("id")} refers to unknown image {ann.get("image_id")}')
+            continue
+        size = checked[paths[image['id']]][0] or (image.get('width'), image.get('height'))
+        defects.extend(_annotation_defects(ann, num_keypoints, size if None not in size else None))
+    return defects
