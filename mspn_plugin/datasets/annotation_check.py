@@ -2,24 +2,48 @@
 keypoints, visibility flags in {0, 1, 2}, boxes inside their image, and every image present and decodable. Images are
 opened in parallel (a process pool); every defect is named."""
 import json
+import os.path as osp
+from dataclasses import dataclass, field
 from multiprocessing import Pool
 from pathlib import Path
 
 import cv2
-from mmengine.config import Config
+from mmpose.datasets.datasets.utils import parse_pose_metainfo
+from mmpose.registry import DATASETS
 
 from mspn_plugin.utils.errors import InputError
 
 VALID_FLAGS = (0, 1, 2)
 
 
-def metainfo_num_keypoints(metainfo_file: str | Path) -> int:
-    """Number of keypoints K declared by an MMPose metainfo file (its ``dataset_info.keypoint_info``)."""
+@dataclass
+class AnnotationReport:
+    """What a check looked at and every defect it found, one line each naming the file, image or annotation."""
+
+    ann_file: str
+    images: int = 0
+    annotations: int = 0
+    defects: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f'{self.ann_file}: {self.images} images, {self.annotations} annotations, '
+                f'{len(self.defects)} defects')
+
+
+def metainfo_num_keypoints(metainfo: dict | str | Path) -> int:
+    """Number of keypoints K of an MMPose metainfo: a file (``dataset_info = dict(keypoint_info=...)``; MMPose's
+    own ``configs/_base_/datasets/*.py`` paths are found in the installed package) or a dict as in a config."""
+    metainfo = dict(from_file=str(metainfo)) if isinstance(metainfo, (str, Path)) else dict(metainfo)
     try:
-        info = Config.fromfile(str(metainfo_file)).dataset_info
+        return parse_pose_metainfo(metainfo)['num_keypoints']
     except (AttributeError, KeyError) as error:
-        raise InputError(f'{metainfo_file}: no dataset_info with keypoint_info') from error
-    return len(info['keypoint_info'])
+        raise InputError(f'{metainfo}: no dataset_info with keypoint_info') from error
+
+
+def dataset_num_keypoints(dataset_cfg: dict) -> int:
+    """K of a dataset config: its ``metainfo`` if given, else its MMPose dataset class's default metainfo."""
+    metainfo = dataset_cfg.get('metainfo') or DATASETS.get(dataset_cfg['type']).METAINFO
+    return metainfo_num_keypoints(metainfo)
 
 
 def _image_size(path: str) -> tuple[str, tuple[int, int] | None, str | None]:
@@ -51,9 +75,9 @@ def _annotation_defects(ann: dict, num_keypoints: int, size: tuple[int, int] | N
 
 
 def check_annotations(ann_file: str | Path, img_dir: str | Path, num_keypoints: int,
-                      workers: int = 2) -> list[str]:
-    """Every defect of ``ann_file`` (a COCO keypoint JSON whose ``file_name``s are relative to ``img_dir``) for a
-    dataset of ``num_keypoints`` keypoints, one line each naming the file, image or annotation; [] when clean.
+                      workers: int = 2) -> AnnotationReport:
+    """Check ``ann_file`` (a COCO keypoint JSON whose ``file_name``s are relative to ``img_dir``) for a dataset of
+    ``num_keypoints`` keypoints; images are decoded by ``workers`` processes.
 
     Boxes are checked against the decoded image's size (the JSON's width/height when the image is unreadable)."""
     try:
@@ -64,7 +88,9 @@ def check_annotations(ann_file: str | Path, img_dir: str | Path, num_keypoints: 
     paths = {image_id: str(Path(img_dir) / image['file_name']) for image_id, image in images.items()}
     with Pool(max(1, workers)) as pool:
         checked = {path: (size, problem) for path, size, problem in pool.map(_image_size, sorted(paths.values()))}
-    defects = [f'{path}: {problem}' for path, (_, problem) in checked.items() if problem]
+    report = AnnotationReport(str(ann_file), len(images), len(coco.get('annotations', [])))
+    defects = report.defects
+    defects.extend(f'{path}: {problem}' for path, (_, problem) in checked.items() if problem)
     for ann in coco.get('annotations', []):
         image = images.get(ann.get('image_id'))
         if image is None:
@@ -72,4 +98,19 @@ def check_annotations(ann_file: str | Path, img_dir: str | Path, num_keypoints: 
             continue
         size = checked[paths[image['id']]][0] or (image.get('width'), image.get('height'))
         defects.extend(_annotation_defects(ann, num_keypoints, size if None not in size else None))
-    return defects
+    return report
+
+
+def check_config_annotations(cfg: dict, workers: int = 2) -> list[AnnotationReport]:
+    """Check the annotation files of a config's train and val datasets (``data_root`` + ``ann_file``, images under
+    ``data_root`` + ``data_prefix.img``) against each dataset's metainfo."""
+    reports = []
+    for loader in ('train_dataloader', 'val_dataloader'):
+        dataset = (cfg.get(loader) or {}).get('dataset')
+        if not dataset or not dataset.get('ann_file'):
+            continue
+        root = dataset.get('data_root', '')
+        reports.append(check_annotations(
+            osp.join(root, dataset['ann_file']), osp.join(root, dataset.get('data_prefix', {}).get('img', '')),
+            dataset_num_keypoints(dataset), workers))
+    return reports

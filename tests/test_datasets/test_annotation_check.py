@@ -4,7 +4,12 @@ import json
 
 import pytest
 
-from mspn_plugin.datasets.annotation_check import check_annotations, metainfo_num_keypoints
+from mspn_plugin.datasets.annotation_check import (
+    check_annotations,
+    check_config_annotations,
+    dataset_num_keypoints,
+    metainfo_num_keypoints,
+)
 from mspn_plugin.testing.keypoint_dataset import make_keypoint_dataset
 from mspn_plugin.utils.errors import InputError
 
@@ -36,19 +41,21 @@ def plant_defects(made) -> dict[str, str]:
 
 def test_clean_dataset_passes(made):
     assert metainfo_num_keypoints(made.metainfo_file) == 5
-    assert check_annotations(made.ann_file, made.img_dir, 5) == []
+    report = check_annotations(made.ann_file, made.img_dir, 5)
+    assert report.defects == []
+    assert report.summary() == f'{made.ann_file}: 5 images, 10 annotations, 0 defects'
 
 
 def test_every_planted_defect_is_named(made):
     expected = plant_defects(made)
-    defects = check_annotations(made.ann_file, made.img_dir, 5, workers=2)
+    defects = check_annotations(made.ann_file, made.img_dir, 5, workers=2).defects
     for kind, text in expected.items():
         assert any(text in line for line in defects), (kind, defects)
     assert len(defects) == len(expected), defects
 
 
 def test_the_metainfo_decides_k(made):
-    defects = check_annotations(made.ann_file, made.img_dir, 17)
+    defects = check_annotations(made.ann_file, made.img_dir, 17).defects
     assert len(defects) == 10 and all('5 keypoints, the metainfo has 17' in line for line in defects)
 
 
@@ -57,3 +64,17 @@ def test_unreadable_annotation_file_is_one_input_error(tmp_path):
     bad.write_text('{')
     with pytest.raises(InputError, match=str(bad)):
         check_annotations(bad, tmp_path, 5)
+
+
+def test_mmpose_metainfo_paths_resolve():
+    assert metainfo_num_keypoints('configs/_base_/datasets/crowdpose.py') == 14
+    assert dataset_num_keypoints(dict(type='AP10KDataset')) == 17
+    assert dataset_num_keypoints(dict(type='AicDataset')) == 14
+
+
+def test_config_annotations_are_checked_with_the_datasets_metainfo(made):
+    dataset = dict(type='CocoDataset', data_root=str(made.root), ann_file='annotations.json',
+                   data_prefix=dict(img='images/'), metainfo=dict(from_file=str(made.metainfo_file)))
+    reports = check_config_annotations(dict(train_dataloader=dict(dataset=dataset),
+                                            val_dataloader=dict(dataset={**dataset, 'metainfo': None})))
+    assert [len(r.defects) for r in reports] == [0, 10]  # val falls back to COCO's 17 keypoints
