@@ -114,3 +114,19 @@ def check_config_annotations(cfg: dict, workers: int = 2) -> list[AnnotationRepo
             osp.join(root, dataset['ann_file']), osp.join(root, dataset.get('data_prefix', {}).get('img', '')),
             dataset_num_keypoints(dataset), workers))
     return reports
+
+
+def require_clean_annotations(cfg: dict, workers: int = 2) -> None:
+    """Check a config's train/val annotation files (:func:`report_defects` on the results)."""
+    report_defects(check_config_annotations(cfg, workers))
+
+
+def report_defects(reports: list[AnnotationReport]) -> None:
+    """Print each report's defects and summary; raise :class:`InputError` naming the first defective file if any."""
+    for report in reports:
+        for defect in report.defects:
+            print(defect)
+        print(report.summary())
+    bad = [report for report in reports if report.defects]
+    if bad:
+        raise InputError(f'{bad[0].ann_file}: {len(bad[0].defects)} annotation defects (listed above)')
