@@ -66,7 +66,8 @@ def make_keypoint_dataset(root: str | Path, num_keypoints: int, num_images: int 
                 bbox=[round(float(v), 2) for v in (x0, y0, box_w, box_h)], area=float(box_w * box_h),
                 num_keypoints=int((flags > 0).sum()), keypoints=[round(float(v), 2) for v in keypoints]))
         cv2.imwrite(str(img_dir / file_name), canvas)
-        images.append(dict(id=image_id, file_name=file_name, width=width, height=height))
+        # crowdIndex: what CrowdPose's evaluation reads
+        images.append(dict(id=image_id, file_name=file_name, width=width, height=height, crowdIndex=0.1 * image_id))
     categories = [dict(id=1, name='object', supercategory='object',
                        keypoints=[f'kpt_{i}' for i in range(num_keypoints)],
                        skeleton=[[i + 1, i + 2] for i in range(num_keypoints - 1)])]

@@ -13,8 +13,8 @@ from .paths import MPII_SAMPLES, SAMPLES
 def on_sample_data(cfg: Config, input_size: tuple[int, int], made_root: Path | None = None) -> Config:
     """``cfg`` with its data on the bundled samples (demo/resources/coco, or demo/resources/mpii for MPII configs;
     ground-truth boxes), its codec at ``input_size`` (w, h; heatmap sizes, for codecs that have one, a quarter of
-    it) and random weights instead of an ImageNet download. A config with its own metainfo (own keypoints) gets a
-    dataset of its K made under ``made_root`` instead."""
+    it) and random weights instead of an ImageNet download. Another dataset, or a config with its own metainfo (own
+    keypoints), gets a COCO-format dataset of its K made under ``made_root`` instead."""
     codec = dict(cfg.model.head.decoder, input_size=input_size)
     if 'heatmap_size' in codec:
         codec['heatmap_size'] = (input_size[0] // 4, input_size[1] // 4)
@@ -24,7 +24,8 @@ def on_sample_data(cfg: Config, input_size: tuple[int, int], made_root: Path | N
     mpii = cfg.train_dataloader.dataset.type == 'MpiiDataset'
     samples = dict(data_root=str(MPII_SAMPLES if mpii else SAMPLES), ann_file='test_mpii.json' if mpii else
                    'test_coco.json', data_prefix=dict(img=''))
-    if cfg.train_dataloader.dataset.get('metainfo'):
+    dataset = cfg.train_dataloader.dataset
+    if dataset.get('metainfo') or dataset.type not in ('CocoDataset', 'MpiiDataset'):
         made = make_keypoint_dataset(made_root, dataset_num_keypoints(cfg.train_dataloader.dataset), num_images=2)
         samples = dict(data_root=str(made.root), ann_file=made.ann_file.name, data_prefix=dict(img='images/'))
     for loader in (cfg.train_dataloader, cfg.val_dataloader):
