@@ -25,7 +25,7 @@ def on_sample_data(cfg: Config, input_size: tuple[int, int], made_root: Path | N
     samples = dict(data_root=str(MPII_SAMPLES if mpii else SAMPLES), ann_file='test_mpii.json' if mpii else
                    'test_coco.json', data_prefix=dict(img=''))
     dataset = cfg.train_dataloader.dataset
-    if dataset.get('metainfo') or dataset.type not in ('CocoDataset', 'MpiiDataset'):
+    if dataset.get('metainfo') or {dataset.type, cfg.val_dataloader.dataset.type} - {'CocoDataset', 'MpiiDataset'}:
         made = make_keypoint_dataset(made_root, dataset_num_keypoints(cfg.train_dataloader.dataset), num_images=2)
         samples = dict(data_root=str(made.root), ann_file=made.ann_file.name, data_prefix=dict(img='images/'))
     for loader in (cfg.train_dataloader, cfg.val_dataloader):

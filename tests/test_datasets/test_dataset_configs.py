@@ -13,6 +13,8 @@ DATASET_CONFIGS = {
     'configs/body_2d_keypoint/topdown_heatmap/crowdpose/td-hm_2xmspn50_8xb32-96k_crowdpose-256x192.py':
         'crowdpose/AP',
     'configs/body_2d_keypoint/topdown_heatmap/aic/td-hm_2xmspn50_8xb32-96k_aic-256x192.py': 'aic/AP',
+    'configs/body_2d_keypoint/topdown_heatmap/ochuman/td-hm_2xmspn50_8xb32-96k_coco-ochuman-256x192.py':
+        'ochuman/AP',
     'configs/animal_2d_keypoint/topdown_heatmap/ap10k/td-hm_2xmspn50_8xb32-96k_ap10k-256x192.py': 'ap10k/AP',
 }
 
