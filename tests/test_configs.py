@@ -46,8 +46,14 @@ def test_config_loads_our_package_and_states_its_source(path):
     cfg = load(path)
     assert 'mspn_plugin' in cfg.custom_imports['imports']
     assert cfg.runner_type == 'SafeRunner'
-    header = (ROOT / path).read_text().split('_base_')[0]
-    assert header.startswith('#') and len(header) > 40  # what the config is, and where its numbers come from
+    text = (ROOT / path).read_text()
+    header = text.split('_base_')[0]
+    # what the config is, and where its numbers come from
+    assert header.startswith('#') and re.search(r'\b(Paper|paper|authors|MMPose)\b', header), header
+    # the configs it names in its comments exist (a rename would leave stale names behind)
+    named = set(re.findall(r'[\w.-]+_[\w.-]+\.py\b', ''.join(re.findall(r'#.*', text)))) - {'network.py', 'train.py'}
+    existing = {p.name for p in (ROOT / 'configs').rglob('*.py')}
+    assert named <= existing, named - existing
 
 
 def test_the_readme_model_zoo_lists_every_config():

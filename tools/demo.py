@@ -7,9 +7,6 @@
 3. runs it top-down on the sample images with the detections, as tools/infer.py does (duplicate detections of a
    person removed: one pose per person; predictions.json scored with xtcocotools, as step 2 scores), and draws the
    skeletons.
-
-Usage:
-    python tools/demo.py [--work-dir DIR] [--cfg-options KEY=VALUE ...]
 """
 import argparse
 import os.path as osp

@@ -6,10 +6,6 @@ detections (--bboxes); duplicate detections of a person are removed (box NMS, th
 track ids (optionally smoothed). Writes OUT_DIR/predictions.json (COCO keypoint results), OUT_DIR/tracks.json
 (tracked inputs) and drawings under OUT_DIR/vis/. With --launcher pytorch (tools/dist_infer.sh), every process
 takes its share of the input and the first one merges the results.
-
-Usage:
-    python tools/infer.py POSE_CONFIG POSE_CHECKPOINT INPUT --out-dir DIR \
-        (--bboxes FILE | --det-config C --det-checkpoint K)
 """
 import argparse
 import json

@@ -1,8 +1,4 @@
-"""Evaluate a checkpoint on a config's test set with MMEngine's runner (flip test as the config says).
-
-Usage:
-    python tools/test.py CONFIG CHECKPOINT [--work-dir D] [--cfg-options KEY=VALUE ...]
-"""
+"""Evaluate a checkpoint on a config's test set with MMEngine's runner (flip test as the config says)."""
 import sys
 
 from mspn_plugin.engine import build_runner, prepare_config

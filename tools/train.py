@@ -1,8 +1,4 @@
-"""Train a model from a config with MMEngine's runner.
-
-Usage:
-    python tools/train.py CONFIG [--work-dir D] [--resume [CKPT]] [--amp] [--auto-scale-lr] [--cfg-options K=V ...]
-"""
+"""Train a model from a config with MMEngine's runner."""
 import sys
 
 from mspn_plugin.engine import build_runner, prepare_config, resume_on_restart

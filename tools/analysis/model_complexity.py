@@ -1,8 +1,4 @@
-"""Print GMACs (multiply-adds, 1 MAC = 1 "FLOP" as in fvcore/MMEngine) and parameters of a config's model.
-
-Usage:
-    python tools/analysis/model_complexity.py CONFIG [--input-size W H]
-"""
+"""Print GMACs (multiply-adds, 1 MAC = 1 "FLOP" as in fvcore/MMEngine) and parameters of a config's model."""
 import argparse
 
 from mmengine.config import Config
