@@ -31,6 +31,7 @@ from ..utils.files import atomic_path
 
 WRAPPER_PREFIX = 'module.'  # what distributed training adds to every key
 DOWNLOAD_TIMEOUT_S = 60
+KEEP_MMENGINE_LOADERS = 'MSPN_PLUGIN_KEEP_MMENGINE_LOADERS'  # =1: leave MMEngine's loaders as they are
 
 
 class UnsafeCheckpointError(InputError, pickle.UnpicklingError):
@@ -141,8 +142,11 @@ def load_torchvision_weights_only(name: str, map_location: Any = None) -> Any:
 
 def install_checkpoint_loaders() -> None:
     """Allow-list MMEngine's checkpoint classes and route MMEngine's local, ``http(s)://`` and ``torchvision://``
-    loads through the weights-only readers above. Idempotent."""
+    loads through the weights-only readers above, unless ``MSPN_PLUGIN_KEEP_MMENGINE_LOADERS=1`` (for a process
+    that registers loaders of its own: MMEngine's stay in place). Idempotent."""
     torch.serialization.add_safe_globals(SAFE_GLOBALS)
+    if os.environ.get(KEEP_MMENGINE_LOADERS) == '1':
+        return
     CheckpointLoader.register_scheme(prefixes='', loader=load_checkpoint_weights_only, force=True)
     CheckpointLoader.register_scheme(prefixes=('http://', 'https://'), loader=load_url_weights_only, force=True)
     CheckpointLoader.register_scheme(prefixes='torchvision://', loader=load_torchvision_weights_only, force=True)

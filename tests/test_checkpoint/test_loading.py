@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +11,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 
 import mspn_plugin  # noqa: F401  (installs the weights-only loaders)
 from mspn_plugin.checkpoint import UnsafeCheckpointError
+from mspn_plugin.checkpoint.loading import KEEP_MMENGINE_LOADERS
 
 
 class RunsCode:
@@ -71,3 +74,15 @@ def test_getattr_is_limited_to_history_buffer_statistics(tmp_path):
     torch.save({'x': ReadsModuleGlobals()}, path)
     with pytest.raises(UnsafeCheckpointError, match='sneaky.pth'):
         _load_checkpoint(str(path))
+
+
+@pytest.mark.parametrize('keep', ['1', None])
+def test_mmengine_loaders_are_replaced_unless_kept(keep):
+    code = ('from mmengine.runner.checkpoint import CheckpointLoader\n'
+            'import mspn_plugin\n'
+            'print(*sorted(CheckpointLoader._schemes[p].__module__ for p in ("", "https://", "torchvision://")))\n')
+    env = {k: v for k, v in os.environ.items() if k != KEEP_MMENGINE_LOADERS}
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
+                            env=dict(env, **({KEEP_MMENGINE_LOADERS: keep} if keep else {})))
+    expected = 'mmengine.runner.checkpoint' if keep else 'mspn_plugin.checkpoint.loading'
+    assert result.stdout.split() == [expected] * 3
