@@ -52,10 +52,10 @@ def stack_venv(path: Path) -> Path:
 
 
 def run_in(python: Path, *args, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run ``args`` with ``python``'s venv first on PATH, from ``cwd``, without the test suite's PYTHONPATH."""
+    """Run ``python`` with ``args``, its venv first on PATH, from ``cwd``, without the test suite's PYTHONPATH."""
     environment = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}
     environment.update(OFFLINE_PIP, PATH=f'{python.parent}{os.pathsep}{os.environ["PATH"]}', **(env or {}))
-    return subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, env=environment,
+    return subprocess.run([str(a) for a in (python, *args)], cwd=cwd, capture_output=True, text=True, env=environment,
                           timeout=600)
 
 
@@ -76,9 +76,10 @@ def wheel_venv(tmp_path_factory) -> Path:
             shutil.copy(ROOT / name, source / name)
     wheels = tmp_path_factory.mktemp('wheels')
     python = stack_venv(tmp_path_factory.mktemp('wheel_venv') / 'venv')
-    succeeded(run_in(python, 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-w', wheels, source, cwd=wheels))
+    succeeded(run_in(python, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-w', wheels, source,
+                     cwd=wheels))
     [wheel] = wheels.glob('mspn_plugin-*.whl')
-    succeeded(run_in(python, 'pip', 'install', wheel, cwd=wheels))
+    succeeded(run_in(python, '-m', 'pip', 'install', wheel, cwd=wheels))
     return python
 
 
