@@ -3,6 +3,7 @@ release may rename or reshape them without notice, and the overrides would then 
 loaded partly, or saved non-atomically). Each test names the part and what relies on it."""
 import inspect
 
+from mmengine.config import Config
 from mmengine.hooks import CheckpointHook
 from mmengine.runner import Runner
 from mmengine.runner import checkpoint as mmengine_checkpoint
@@ -61,3 +62,10 @@ def test_checkpoint_loader_still_takes_schemes_by_prefix():
     schemes = mmengine_checkpoint.CheckpointLoader._schemes
     assert {'', 'http://', 'https://', 'torchvision://'} <= set(schemes)
     assert schemes[''].__module__ == 'mspn_plugin.checkpoint.loading'
+
+
+def test_config_text_formatting_is_still_a_flag():
+    assert '_format_python_code' in Config.__init__.__code__.co_names or '_format_python_code' in inspect.getsource(
+        Config.__init__), 'prepare_config switches yapf formatting off through Config._format_python_code'
+    assert 'self._format_python_code' in inspect.getsource(Config.pretty_text.fget), (
+        'prepare_config switches yapf formatting off through Config._format_python_code, read by pretty_text')
