@@ -49,7 +49,8 @@ def main() -> None:
     estimator = PosePredictor(str(CONFIG), checkpoint)
     summary = run_topdown_inference(estimator, DetectionFile(str(DETECTIONS), score_thr=0.0), str(SAMPLES),
                                     str(infer_dir))
-    infer_ap = coco_keypoint_ap(str(infer_dir / 'predictions.json'), str(SAMPLES / 'test_coco.json'))
+    infer_ap = coco_keypoint_ap(str(infer_dir / 'predictions.json'), str(SAMPLES / 'test_coco.json'),
+                                estimator.model.dataset_meta['sigmas'])
 
     print(f'\n[demo] COCO AP on the sample images, ground-truth boxes: {gt_metrics["coco/AP"]:.3f}')
     print(f'[demo] COCO AP on the sample images, bundled detections:  {det_metrics["coco/AP"]:.3f}')
