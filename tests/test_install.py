@@ -84,11 +84,12 @@ def wheel_venv(tmp_path_factory) -> Path:
 
 
 def test_the_wheel_imports_registers_and_tests_the_sample_model(wheel_venv, demo, tmp_path):
-    output = succeeded(run_in(wheel_venv, '-c', 'import mspn_plugin; from mmpose.registry import MODELS; '
-                              'print(mspn_plugin.__file__); print(MODELS.get("MSPNBackbone").__module__)',
-                              cwd=tmp_path))
-    assert output.splitlines()[-2].startswith(str(wheel_venv.parents[1] / 'lib'))
-    assert output.splitlines()[-1] == 'mspn_plugin.models.backbones.mspn'
+    imported = run_in(wheel_venv, '-c', 'import mspn_plugin; from mmpose.registry import MODELS; '
+                      'print(mspn_plugin.__file__); print(MODELS.get("MSPNBackbone").__module__)', cwd=tmp_path)
+    succeeded(imported)
+    location, module = imported.stdout.splitlines()[-2:]
+    assert location.startswith(str(wheel_venv.parents[1] / 'lib'))
+    assert module == 'mspn_plugin.models.backbones.mspn'
 
     output = succeeded(run_in(wheel_venv, ROOT / 'tools/test.py', SAMPLE_CONFIG, demo.checkpoint,
                               '--work-dir', tmp_path / 'test', cwd=tmp_path))

@@ -29,15 +29,19 @@ class SafeRunner(Runner):
     loading what fits and leaving the rest random (partial loading belongs in a ``Pretrained`` ``init_cfg``).
     Checkpoints are read weights-only, from a path or a URL (see :mod:`mspn_plugin.checkpoint.loading`).
     Built from a config, it first checks that the head predicts as many keypoints as the datasets define
-    (:func:`~mspn_plugin.engine.keypoint_count.check_keypoint_count`), then fits the config's schedule to the
-    number of processes and their batch (:func:`~mspn_plugin.engine.schedule_scaling.fit_schedule`), so the saved
-    config shows what ran.
+    (:func:`~mspn_plugin.engine.keypoint_count.check_keypoint_count`), keeps the config text it logs and saves
+    unformatted, then fits the config's schedule to the number of processes and their batch
+    (:func:`~mspn_plugin.engine.schedule_scaling.fit_schedule`), so the saved config shows what ran.
     """
 
     @classmethod
     def from_cfg(cls, cfg) -> 'SafeRunner':
         """:meth:`Runner.from_cfg` on a copy of ``cfg`` whose schedule is fitted to the run's processes."""
         cfg = copy.deepcopy(cfg)
+        # The runner logs the config's text and puts it in every checkpoint; formatting it with yapf takes seconds
+        # each time (a third of a short training's CPU time). Left unformatted: the same config. (Config.fromfile
+        # ignores its format_python_code argument for configs without lazy imports, hence the attribute.)
+        object.__setattr__(cfg, '_format_python_code', False)
         check_keypoint_count(cfg)
         note = fit_schedule(cfg, launcher_world_size(cfg.get('launcher', 'none')))
         runner = super().from_cfg(cfg)

@@ -66,6 +66,6 @@ def test_checkpoint_loader_still_takes_schemes_by_prefix():
 
 def test_config_text_formatting_is_still_a_flag():
     assert '_format_python_code' in Config.__init__.__code__.co_names or '_format_python_code' in inspect.getsource(
-        Config.__init__), 'prepare_config switches yapf formatting off through Config._format_python_code'
+        Config.__init__), 'SafeRunner switches yapf formatting off through Config._format_python_code'
     assert 'self._format_python_code' in inspect.getsource(Config.pretty_text.fget), (
-        'prepare_config switches yapf formatting off through Config._format_python_code, read by pretty_text')
+        'SafeRunner switches yapf formatting off through Config._format_python_code, read by pretty_text')
