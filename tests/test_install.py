@@ -89,7 +89,7 @@ def test_the_wheel_imports_registers_and_tests_the_sample_model(wheel_venv, demo
     succeeded(imported)
     location, module = imported.stdout.splitlines()[-2:]
     assert location.startswith(str(wheel_venv.parents[1] / 'lib'))
-    assert module == 'mspn_plugin.models.backbones.mspn'
+    assert module == 'mspn_plugin.models.backbones.mspn_backbone'
 
     output = succeeded(run_in(wheel_venv, ROOT / 'tools/test.py', SAMPLE_CONFIG, demo.checkpoint,
                               '--work-dir', tmp_path / 'test', cwd=tmp_path))
