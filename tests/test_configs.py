@@ -91,11 +91,10 @@ def test_config_runs_at_its_input_size_and_trains_one_iteration(path):
     model = MODELS.build(cfg.model)
     model.init_weights()
 
-    model.eval()
-    with torch.no_grad():
-        heatmaps = HeatmapNetwork.of(model)(torch.randn(1, 3, height, width))
+    # at the config's own input size, shapes only (on the meta device: the real computation runs below, smaller)
+    with torch.device('meta'), torch.no_grad():
+        heatmaps = HeatmapNetwork.of(build_on_meta(cfg).eval())(torch.empty(1, 3, height, width))
     assert heatmaps.shape == (1, cfg.model.head.out_channels, height // 4, width // 4)
-    assert torch.isfinite(heatmaps).all()
 
     model.train()
     train_set = DATASETS.build(cfg.train_dataloader.dataset)
