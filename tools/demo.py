@@ -1,6 +1,6 @@
 """The main job: train the sample MSPN on the bundled COCO images, evaluate it, draw its predictions.
 
-1. trains ``configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-500it_coco-sample-128x96.py``
+1. trains ``configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-400it_coco-sample-128x96.py``
    from scratch (progress every 10 iterations),
 2. evaluates the final checkpoint with COCO AP on ground-truth boxes and on the bundled person detections
    (flip test, the paper's decoding, pose score = box score x mean keypoint score),
@@ -20,7 +20,7 @@ from mspn_plugin.engine import build_runner, prepare_config
 from mspn_plugin.evaluation import coco_keypoint_ap
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / 'configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-500it_coco-sample-128x96.py'
+CONFIG = ROOT / 'configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-400it_coco-sample-128x96.py'
 SAMPLES = ROOT / 'demo/resources/coco'
 DETECTIONS = SAMPLES / 'test_coco_det_AP_H_56.json'
 
