@@ -4,6 +4,7 @@ from .authors_keys import convert_authors_state_dict, fold_authors_input_normali
 from .imagenet import imagenet_resnet_to_mspn, load_imagenet_resnet
 from .loading import (
     CheckpointDownloadError,
+    CheckpointHashError,
     CheckpointMismatchError,
     CheckpointReadError,
     UnsafeCheckpointError,
@@ -20,7 +21,8 @@ from .loading import (
 from .mmpose_keys import convert_mmpose_state_dict, rename_mmpose_key, rename_mmpose_keys
 
 __all__ = [
-    'CheckpointDownloadError', 'CheckpointMismatchError', 'CheckpointReadError', 'UnsafeCheckpointError',
+    'CheckpointDownloadError', 'CheckpointHashError', 'CheckpointMismatchError', 'CheckpointReadError',
+    'UnsafeCheckpointError',
     'cached_download_path', 'convert_authors_state_dict', 'convert_mmpose_state_dict', 'download_checkpoint',
     'fold_authors_input_normalisation', 'imagenet_resnet_to_mspn', 'install_checkpoint_loaders', 'is_url',
     'load_checked_checkpoint', 'load_checkpoint_weights_only', 'load_fitting_state_dict', 'load_imagenet_resnet',
