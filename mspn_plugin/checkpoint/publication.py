@@ -10,7 +10,6 @@ import torch
 from mmengine.runner.checkpoint import CheckpointLoader
 
 from ..utils.errors import InputError
-from ..version import __version__
 from .loading import CheckpointReadError, sha256_of, state_dict_of
 
 HASH_DIGITS = 8
@@ -19,13 +18,12 @@ KEPT_META = ('cfg', 'dataset_meta', 'epoch', 'iter', 'seed', 'experiment_name', 
 
 def published_meta(meta: Mapping[str, Any], config_text: str | None, metrics: Mapping[str, float]) -> dict[str, Any]:
     """The metadata a published file carries: the training's config text (``cfg``; ``config_text`` replaces it),
-    dataset metainfo and name, progress, versions, ``metrics`` (e.g. ``{'coco/AP': 0.71}``)."""
+    dataset metainfo and name, progress, MMEngine's version, ``metrics`` (e.g. ``{'coco/AP': 0.71}``)."""
     kept = {key: meta[key] for key in KEPT_META if key in meta}
     if config_text is not None:
         kept['cfg'] = config_text
     dataset_meta = kept.get('dataset_meta') or {}
-    return {**kept, 'dataset': dataset_meta.get('dataset_name'), 'metrics': dict(metrics),
-            'mspn_plugin': __version__}
+    return {**kept, 'dataset': dataset_meta.get('dataset_name'), 'metrics': dict(metrics)}
 
 
 def publish_checkpoint(source: str, out: str, metrics: Mapping[str, float] | None = None,
