@@ -1,8 +1,4 @@
-"""Publish a trained checkpoint: weights and metadata only, named with the first 8 hex digits of its SHA-256.
-
-Usage:
-    python tools/publish_checkpoint.py CHECKPOINT OUT.pth [--metric NAME=VALUE ...] [--config CONFIG]
-"""
+"""Publish a trained checkpoint: weights and metadata only, named with the first 8 hex digits of its SHA-256."""
 import argparse
 import sys
 
@@ -10,7 +6,7 @@ from mspn_plugin.checkpoint import publish_checkpoint
 from mspn_plugin.utils.cli import exit_status
 
 EXAMPLES = '''examples:
-  python tools/publish_checkpoint.py work_dirs/demo/iter_500.pth published/mspn18-half_coco-sample.pth \\
+  python tools/publish_checkpoint.py work_dirs/demo/iter_400.pth published/mspn18-half_coco-sample.pth \\
       --metric coco/AP=0.62
   # writes published/mspn18-half_coco-sample-<8 hex>.pth: the state dict, the config text, the dataset metainfo and
   # name, the metrics; no optimiser, scheduler or message-hub state. A URL ending in that name is verified on download.
@@ -26,7 +22,7 @@ def metric(text: str) -> tuple[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=EXAMPLES,
+    parser = argparse.ArgumentParser(description=__doc__, epilog=EXAMPLES,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('checkpoint', help='checkpoint written by training (path or URL)')
     parser.add_argument('out', help='OUT.pth: the published file is OUT-<8 hex>.pth')
