@@ -69,3 +69,11 @@ def test_config_text_formatting_is_still_a_flag():
         Config.__init__), 'SafeRunner switches yapf formatting off through Config._format_python_code'
     assert 'self._format_python_code' in inspect.getsource(Config.pretty_text.fget), (
         'SafeRunner switches yapf formatting off through Config._format_python_code, read by pretty_text')
+
+
+def test_runner_loads_or_resumes_before_the_train_loop_starts():
+    source = inspect.getsource(Runner.train)
+    assert source.index('self.load_or_resume()') < source.index('self.train_loop.run()'), (
+        'KeypointTransferHook.before_train (called by the train loop) reads Runner._has_loaded and _load_from, '
+        'set by load_or_resume')
+    assert 'self._load_from' in inspect.getsource(Runner.load_or_resume)
