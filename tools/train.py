@@ -2,9 +2,7 @@
 import sys
 
 from mspn_plugin.engine import build_runner, prepare_config, resume_on_restart
-from mspn_plugin.engine.config_annotations import check_config_annotations
 from mspn_plugin.utils.cli import exit_status, runner_parser
-from mspn_plugin.utils.errors import InputError
 
 EXAMPLES = '''examples (COCO=configs/body_2d_keypoint/topdown_heatmap/coco):
   python tools/train.py $COCO/td-hm_2xmspn18-half_1xb12-400it_coco-sample-128x96.py
@@ -17,17 +15,6 @@ complete checkpoint in the work dir.
 '''
 
 
-def _check_annotations(cfg) -> None:
-    reports = check_config_annotations(cfg, ('train', 'val'))
-    for report in reports:
-        for defect in report.defects:
-            print(defect, file=sys.stderr)
-        print(report.summary(), file=sys.stderr)
-    bad = [report for report in reports if report.defects]
-    if bad:
-        raise InputError(f'{bad[0].summary()} (every bad item is listed above; not training)')
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = runner_parser('Train a pose model.', EXAMPLES)
     parser.add_argument('--resume', nargs='?', const=True, default=False, metavar='CKPT',
@@ -37,16 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the learning rate by the total batch (GPUs x batch size) over the config\'s '
                              'auto_scale_lr.base_batch_size')
-    parser.add_argument('--check-annotations', action='store_true',
-                        help='first check the train and val annotation files and their images as '
-                             'tools/check_annotations.py does; stop before training if anything is wrong')
     args = parser.parse_args(argv)
 
     def train() -> None:
         cfg = prepare_config(args.config, args.work_dir, args.cfg_options, args.launcher, args.amp,
                              args.auto_scale_lr)
-        if args.check_annotations:
-            _check_annotations(cfg)
         build_runner(cfg, resume=resume_on_restart(args.resume, cfg.work_dir)).train()
 
     return exit_status(train, args.config)
