@@ -83,10 +83,10 @@ def test_group_norm_leaves_no_batch_norm_in_the_backbone():
 
 @pytest.mark.slow
 @pytest.mark.parametrize('path', CONFIGS)
-def test_config_runs_at_its_input_size_and_trains_one_iteration(path):
+def test_config_runs_at_its_input_size_and_trains_one_iteration(path, tmp_path):
     cfg = load(path)
     width, height = cfg.model.head.decoder.input_size
-    cfg = on_sample_data(cfg, SMALL_INPUT.get(path, (64, 64)))
+    cfg = on_sample_data(cfg, SMALL_INPUT.get(path, (64, 64)), tmp_path)
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()

@@ -1,6 +1,7 @@
 """Train a model from a config with MMEngine's runner."""
 import sys
 
+from mspn_plugin.datasets.annotation_check import require_clean_annotations
 from mspn_plugin.engine import build_runner, prepare_config, resume_on_restart
 from mspn_plugin.utils.cli import exit_status, runner_parser
 
@@ -24,11 +25,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the learning rate by the total batch (GPUs x batch size) over the config\'s '
                              'auto_scale_lr.base_batch_size')
+    parser.add_argument('--check-annotations', action='store_true',
+                        help='first check the train/val annotation files against their metainfo (as '
+                             'tools/check_annotations.py does) and stop on any defect')
     args = parser.parse_args(argv)
 
     def train() -> None:
         cfg = prepare_config(args.config, args.work_dir, args.cfg_options, args.launcher, args.amp,
                              args.auto_scale_lr)
+        if args.check_annotations:
+            require_clean_annotations(cfg)
         build_runner(cfg, resume=resume_on_restart(args.resume, cfg.work_dir)).train()
 
     return exit_status(train, args.config)

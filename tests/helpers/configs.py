@@ -1,15 +1,20 @@
 """Config edits that let a shipped config run on the bundled COCO samples at a small input size, offline."""
+from pathlib import Path
+
 from mmengine.config import Config
 
 from mspn_plugin.datasets import with_codec
+from mspn_plugin.datasets.annotation_check import dataset_num_keypoints
+from mspn_plugin.testing.keypoint_dataset import make_keypoint_dataset
 
 from .paths import MPII_SAMPLES, SAMPLES
 
 
-def on_sample_data(cfg: Config, input_size: tuple[int, int]) -> Config:
+def on_sample_data(cfg: Config, input_size: tuple[int, int], made_root: Path | None = None) -> Config:
     """``cfg`` with its data on the bundled samples (demo/resources/coco, or demo/resources/mpii for MPII configs;
     ground-truth boxes), its codec at ``input_size`` (w, h; heatmap sizes, for codecs that have one, a quarter of
-    it) and random weights instead of an ImageNet download."""
+    it) and random weights instead of an ImageNet download. A config with its own metainfo (own keypoints) gets a
+    dataset of its K made under ``made_root`` instead."""
     codec = dict(cfg.model.head.decoder, input_size=input_size)
     if 'heatmap_size' in codec:
         codec['heatmap_size'] = (input_size[0] // 4, input_size[1] // 4)
@@ -19,6 +24,9 @@ def on_sample_data(cfg: Config, input_size: tuple[int, int]) -> Config:
     mpii = cfg.train_dataloader.dataset.type == 'MpiiDataset'
     samples = dict(data_root=str(MPII_SAMPLES if mpii else SAMPLES), ann_file='test_mpii.json' if mpii else
                    'test_coco.json', data_prefix=dict(img=''))
+    if cfg.train_dataloader.dataset.get('metainfo'):
+        made = make_keypoint_dataset(made_root, dataset_num_keypoints(cfg.train_dataloader.dataset), num_images=2)
+        samples = dict(data_root=str(made.root), ann_file=made.ann_file.name, data_prefix=dict(img='images/'))
     for loader in (cfg.train_dataloader, cfg.val_dataloader):
         loader.dataset.update(samples)
         if loader.dataset.get('test_mode'):
