@@ -46,8 +46,14 @@ def test_config_loads_our_package_and_states_its_source(path):
     cfg = load(path)
     assert 'mspn_plugin' in cfg.custom_imports['imports']
     assert cfg.runner_type == 'SafeRunner'
-    header = (ROOT / path).read_text().split('_base_')[0]
-    assert header.startswith('#') and len(header) > 40  # what the config is, and where its numbers come from
+    text = (ROOT / path).read_text()
+    header = re.match(r'(#.*\n)*', text)[0]  # the leading comment
+    # what the config is, and where its numbers (or its recipe) come from
+    assert header and re.search(r'\b(Paper|paper|authors|MMPose|recipe)\b', header), header
+    # the configs it names in its comments exist (a rename would leave stale names behind)
+    named = set(re.findall(r'[\w.-]+_[\w.-]+\.py\b', ''.join(re.findall(r'#.*', text)))) - {'network.py', 'train.py'}
+    existing = {p.name for p in (ROOT / 'configs').rglob('*.py')}
+    assert named <= existing, named - existing
 
 
 def test_the_readme_model_zoo_lists_every_config():
@@ -75,9 +81,17 @@ def test_group_norm_leaves_no_batch_norm_in_the_backbone():
     assert not any(isinstance(m, _BatchNorm) for m in build_on_meta(cfg).backbone.modules())
 
 
+def uniform_in_place_of_normal(tensor: torch.Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None
+                               ) -> torch.Tensor:
+    return tensor.uniform_(mean - std, mean + std, generator=generator)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize('path', CONFIGS)
-def test_config_runs_at_its_input_size_and_trains_one_iteration(path, tmp_path):
+def test_config_runs_at_its_input_size_and_trains_one_iteration(path, tmp_path, monkeypatch):
+    # Gaussian fills are most of init_weights' time (6 s for the 8-stack hourglass on one thread) and their
+    # distribution is not what this test checks: a uniform fill of the same scale, every init_cfg still applied
+    monkeypatch.setattr(torch.Tensor, 'normal_', uniform_in_place_of_normal)
     cfg = load(path)
     width, height = cfg.model.head.decoder.input_size
     cfg = on_sample_data(cfg, SMALL_INPUT.get(path, (64, 64)), tmp_path)
@@ -85,11 +99,10 @@ def test_config_runs_at_its_input_size_and_trains_one_iteration(path, tmp_path):
     model = MODELS.build(cfg.model)
     model.init_weights()
 
-    model.eval()
-    with torch.no_grad():
-        heatmaps = HeatmapNetwork.of(model)(torch.randn(1, 3, height, width))
+    # at the config's own input size, shapes only (on the meta device: the real computation runs below, smaller)
+    with torch.device('meta'), torch.no_grad():
+        heatmaps = HeatmapNetwork.of(build_on_meta(cfg).eval())(torch.empty(1, 3, height, width))
     assert heatmaps.shape == (1, cfg.model.head.out_channels, height // 4, width // 4)
-    assert torch.isfinite(heatmaps).all()
 
     model.train()
     train_set = DATASETS.build(cfg.train_dataloader.dataset)

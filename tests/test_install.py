@@ -1,8 +1,9 @@
 """Install route (a), into an existing OpenMMLab environment: fresh venvs that already hold the stack (the packages of
 make setup's shared environment, seen through a .pth file), no network. This project's wheel installs there with its
-declared requirements resolved against the stack, imports, registers, and tools/test.py scores the demo's
-checkpoint from outside the checkout as in the checkout; a stack with another mmpose version gets the one-line
-error; the README's editable installs (pip, mim) work there too."""
+declared requirements resolved against the stack, imports, registers, and tools/test.py scores a short training's
+checkpoint from outside the checkout as the checkout's own validation did; a stack with another mmpose version gets
+the one-line error; the README's editable installs (pip, mim) work there too."""
+import json
 import os
 import re
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 import mmpose
 import pytest
 
-from helpers.paths import ROOT, SAMPLE_CONFIG
+from helpers.paths import ROOT, TINY
 from helpers.readme import run_readme
 from helpers.requirements import install_requirement
 from mspn_plugin.utils.stack_versions import ALLOW_UNTESTED
@@ -52,10 +53,10 @@ def stack_venv(path: Path) -> Path:
 
 
 def run_in(python: Path, *args, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run ``args`` with ``python``'s venv first on PATH, from ``cwd``, without the test suite's PYTHONPATH."""
+    """Run ``python`` with ``args``, its venv first on PATH, from ``cwd``, without the test suite's PYTHONPATH."""
     environment = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}
     environment.update(OFFLINE_PIP, PATH=f'{python.parent}{os.pathsep}{os.environ["PATH"]}', **(env or {}))
-    return subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, env=environment,
+    return subprocess.run([str(a) for a in (python, *args)], cwd=cwd, capture_output=True, text=True, env=environment,
                           timeout=600)
 
 
@@ -76,23 +77,27 @@ def wheel_venv(tmp_path_factory) -> Path:
             shutil.copy(ROOT / name, source / name)
     wheels = tmp_path_factory.mktemp('wheels')
     python = stack_venv(tmp_path_factory.mktemp('wheel_venv') / 'venv')
-    succeeded(run_in(python, 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-w', wheels, source, cwd=wheels))
+    succeeded(run_in(python, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-w', wheels, source,
+                     cwd=wheels))
     [wheel] = wheels.glob('mspn_plugin-*.whl')
-    succeeded(run_in(python, 'pip', 'install', wheel, cwd=wheels))
+    succeeded(run_in(python, '-m', 'pip', 'install', wheel, cwd=wheels))
     return python
 
 
-def test_the_wheel_imports_registers_and_tests_the_sample_model(wheel_venv, demo, tmp_path):
-    output = succeeded(run_in(wheel_venv, '-c', 'import mspn_plugin; from mmpose.registry import MODELS; '
-                              'print(mspn_plugin.__file__); print(MODELS.get("MSPNBackbone").__module__)',
-                              cwd=tmp_path))
-    assert output.splitlines()[-2].startswith(str(wheel_venv.parents[1] / 'lib'))
-    assert output.splitlines()[-1] == 'mspn_plugin.models.backbones.mspn'
+def test_the_wheel_imports_registers_and_tests_a_trained_model(wheel_venv, tiny_run, tmp_path):
+    imported = run_in(wheel_venv, '-c', 'import mspn_plugin; from mmpose.registry import MODELS; '
+                      'print(mspn_plugin.__file__); print(MODELS.get("MSPNBackbone").__module__)', cwd=tmp_path)
+    succeeded(imported)
+    location, module = imported.stdout.splitlines()[-2:]
+    assert location.startswith(str(wheel_venv.parents[1] / 'lib'))
+    assert module == 'mspn_plugin.models.backbones.mspn_backbone'
 
-    output = succeeded(run_in(wheel_venv, ROOT / 'tools/test.py', SAMPLE_CONFIG, demo.checkpoint,
+    # the tiny training's last checkpoint scores in the wheel's venv as its own validation (in the checkout) did
+    output = succeeded(run_in(wheel_venv, ROOT / 'tools/test.py', TINY, tiny_run / 'iter_4.pth',
                               '--work-dir', tmp_path / 'test', cwd=tmp_path))
-    demo_ap = float(re.search(r'ground-truth boxes: +([0-9.]+)', demo.output)[1])  # printed with 3 decimals
-    assert float(re.findall(r'coco/AP: ([0-9.]+)', output)[-1]) == pytest.approx(demo_ap, abs=5.1e-4)
+    scalars = [json.loads(line) for line in next(tiny_run.glob('*/vis_data/scalars.json')).read_text().splitlines()]
+    validation_ap = [entry['coco/AP'] for entry in scalars if 'coco/AP' in entry][-1]
+    assert float(re.findall(r'coco/AP: ([0-9.]+)', output)[-1]) == pytest.approx(validation_ap, abs=1e-4)
 
 
 def test_a_stack_with_another_mmpose_version_gets_one_line(wheel_venv, tmp_path):

@@ -2,7 +2,6 @@
 loader, the authors' learning rate, half-body crop, Table 4 supervision and MPII recipe (the schedule at any GPU
 count: tests/test_engine/test_schedule_scaling.py)."""
 import json
-import time
 
 import numpy as np
 import pytest
@@ -67,12 +66,10 @@ def test_imagenet_weights_come_from_the_torch_hub_cache(torch_home):
 
 @pytest.mark.slow
 def test_without_the_file_and_without_network_training_stops_with_one_line(torch_home, tmp_path, capfd):
-    start = time.monotonic()
     status = load_tool('train').main([str(COCO_2XMSPN50), '--work-dir', str(tmp_path / 'work'), '--cfg-options',
                                       *data_options(str(SAMPLES), 'test_coco.json')])
-    elapsed = time.monotonic() - start
     error = capfd.readouterr().err.strip().splitlines()[-1]
-    assert status == 1 and elapsed < 60
+    assert status == 1
     assert error.startswith('error: ') and 'resnet50-0676ba61.pth' in error and str(torch_home) in error
     assert 'model.backbone.init_cfg.checkpoint=' in error and 'Traceback' not in error
 

@@ -23,15 +23,15 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
-from mmengine.registry import init_default_scope
 from mmpose.registry import DATASETS
 
 import mspn_plugin  # noqa: F401  (registers the components)
 from mspn_plugin.datasets import with_codec
 from mspn_plugin.models.utils import model_complexity
 from mspn_plugin.testing import build_model_pair, make_batch
-from mspn_plugin.testing.mmpose_reference import mmpose_codecs, mmpose_train_pipeline, our_codec, our_model_cfg
+from mspn_plugin.testing.mmpose_reference import mmpose_codecs, mmpose_train_pipeline, our_model_cfg
 from mspn_plugin.testing.video_benchmark import VideoBenchmarkOptions, benchmark_video, format_video_table
+from mspn_plugin.utils.registry_scope import enter_config_scope
 
 
 @dataclass
@@ -115,11 +115,12 @@ def matmul_gflops(device: str, size: int = 2048, reps: int = 5) -> float:
 class PeakMemory:
     """Peak bytes in use while the block runs, above the level at its start: CUDA's allocator statistics,
     or on CPU glibc's ``mallinfo2`` (heap + mmapped bytes in use; RSS would count freed memory the
-    allocator keeps) sampled every millisecond by a thread."""
+    allocator keeps) sampled every millisecond by a thread (``samples`` counts them) and once more at the end."""
 
     def __init__(self, device: str) -> None:
         self.cuda = device.startswith('cuda')
         self.peak = 0
+        self.samples = 0
         if not self.cuda:
             self._mallinfo2 = ctypes.CDLL('libc.so.6').mallinfo2
             self._mallinfo2.restype = _MallInfo2
@@ -128,9 +129,13 @@ class PeakMemory:
         info = self._mallinfo2()
         return info.uordblks + info.hblkhd
 
+    def _take_sample(self) -> None:
+        self.peak = max(self.peak, self._in_use() - self._start)
+        self.samples += 1
+
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._in_use() - self._start)
+            self._take_sample()
             time.sleep(0.001)
 
     def __enter__(self) -> 'PeakMemory':
@@ -152,6 +157,7 @@ class PeakMemory:
         else:
             self._stop.set()
             self._thread.join()
+            self._take_sample()
 
 
 class _MallInfo2(ctypes.Structure):
@@ -160,12 +166,14 @@ class _MallInfo2(ctypes.Structure):
                  'keepcost')]
 
 
-def benchmark_inference(options: BenchmarkOptions, matmul: float) -> tuple[list[dict], list[dict]]:
-    """Images/s of ``test_step`` for every stage count, batch size and flip setting; heatmap differences."""
+def benchmark_inference(options: BenchmarkOptions, cfg: Config, matmul: float) -> tuple[list[dict], list[dict]]:
+    """Images/s of ``test_step`` for every stage count, batch size and flip setting; heatmap differences. Ours is
+    ``cfg``'s model at each stage count."""
     rows, diffs = [], []
     for num_stages in options.stages:
-        mmpose_model, our_model = (m.to(options.device) for m in build_model_pair(num_stages, options.input_size))
-        gmacs = model_complexity(Config(dict(model=our_model_cfg(num_stages, options.input_size))),
+        mmpose_model, our_model = (m.to(options.device)
+                                   for m in build_model_pair(cfg.model, num_stages, options.input_size))
+        gmacs = model_complexity(Config(dict(model=our_model_cfg(cfg.model, num_stages, options.input_size))),
                                  options.input_size).inference_gmacs
         for flip in options.flip:
             diff, scale = heatmap_difference(mmpose_model, our_model, make_batch(None, 2, options.input_size), flip)
@@ -191,13 +199,15 @@ def _test_step(model: torch.nn.Module, batch: dict) -> None:
         model.test_step(batch)
 
 
-def benchmark_training(options: BenchmarkOptions) -> list[dict]:
-    """Samples/s of ``train_step`` (forward, backward, Adam step) and the peak memory of one step."""
+def benchmark_training(options: BenchmarkOptions, cfg: Config) -> list[dict]:
+    """Samples/s of ``train_step`` (forward, backward, Adam step) and the peak memory of one step; ours is
+    ``cfg``'s model and codec."""
     rows = []
     for num_stages in options.train_stages:
-        models = [m.to(options.device).train() for m in build_model_pair(num_stages, options.input_size)]
+        models = [m.to(options.device).train()
+                  for m in build_model_pair(cfg.model, num_stages, options.input_size)]
         batches = [make_batch(codecs, options.train_batch_size, options.input_size)
-                   for codecs in (mmpose_codecs(options.input_size), our_codec(options.input_size))]
+                   for codecs in (mmpose_codecs(options.input_size), dict(cfg.codec, input_size=options.input_size))]
         wrappers = [OptimWrapper(torch.optim.Adam(m.parameters(), lr=5e-4, weight_decay=1e-5)) for m in models]
         steps = [partial(m.train_step, b, w) for m, b, w in zip(models, batches, wrappers, strict=True)]
         times = paired_times(*steps, options.reps, options.warmup)
@@ -223,20 +233,22 @@ def benchmark_pipeline(options: BenchmarkOptions, our_pipeline: list[dict], data
     return dict(instances=len(datasets[0]), **paired_summary(len(datasets[0]), *times, unit='samples_per_s'))
 
 
-def run_benchmark(options: BenchmarkOptions, our_pipeline: list[dict] | None = None, data_root: str = '',
-                  ann_file: str = '') -> dict:
-    """Run the selected sections; returns the JSON-ready results (see ``docs/performance.md``)."""
-    init_default_scope('mmpose')
+def run_benchmark(options: BenchmarkOptions, cfg: Config, data_root: str = '', ann_file: str = '') -> dict:
+    """Run the selected sections with ours from ``cfg`` (model, codec, training pipeline); returns the JSON-ready
+    results (see ``docs/performance.md``)."""
+    enter_config_scope(cfg)
     results = dict(device=options.device, torch=torch.__version__, threads=torch.get_num_threads(),
                    input_size=list(options.input_size), reps=options.reps,
                    matmul_gflops=matmul_gflops(options.device))
     if 'inference' in options.sections:
         results['inference'], results['heatmap_max_abs_diff'] = benchmark_inference(
-            options, results['matmul_gflops'])
+            options, cfg, results['matmul_gflops'])
     if 'training' in options.sections:
-        results['training'] = benchmark_training(options)
+        results['training'] = benchmark_training(options, cfg)
     if 'pipeline' in options.sections:
-        results['pipeline'] = benchmark_pipeline(options, our_pipeline, data_root, ann_file)
+        # the input size of the timed pipeline follows options.input_size
+        pipeline = with_codec(cfg.train_pipeline, dict(cfg.codec, input_size=options.input_size))
+        results['pipeline'] = benchmark_pipeline(options, pipeline, data_root, ann_file)
     return results
 
 
@@ -296,7 +308,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--ann-file', default='test_coco.json')
     parser.add_argument('--config', default=str(ROOT / 'configs/body_2d_keypoint/topdown_heatmap/coco/'
                                                      'td-hm_4xmspn50_8xb32-96k_coco-256x192.py'),
-                        help='our config whose train_pipeline is timed')
+                        help='our config (ResNet-50 down units, as MMPose\'s MSPN): its model at each stage '
+                             'count, codec and training pipeline are timed')
     parser.add_argument('--video-config', default=str(ROOT / 'configs/body_2d_keypoint/topdown_heatmap/coco/'
                                                            'td-hm_2xmspn50_8xb32-96k_coco-256x192.py'))
     parser.add_argument('--video-frames', type=int, default=24, help='frames of the synthetic video')
@@ -315,10 +328,7 @@ def main(argv: list[str] | None = None) -> None:
         flip=[f == 'on' for f in args.flip], train_stages=args.train_stages, train_batch_size=args.train_batch_size,
         input_size=input_size, reps=args.reps, warmup=args.warmup, pipeline_passes=args.pipeline_passes,
         device=args.device)
-    cfg = Config.fromfile(args.config)
-    # the input size of the timed pipeline follows --input-size
-    pipeline = with_codec(cfg.train_pipeline, dict(cfg.codec, input_size=input_size))
-    results = run_benchmark(options, pipeline, args.data_root, args.ann_file)
+    results = run_benchmark(options, Config.fromfile(args.config), args.data_root, args.ann_file)
     if 'video' in args.sections:
         results['video'] = benchmark_video(VideoBenchmarkOptions(
             args.video_config, args.det_config, args.det_checkpoint, args.data_root, args.video_frames,

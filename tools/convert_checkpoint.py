@@ -1,12 +1,4 @@
-"""Convert an MSPN checkpoint trained elsewhere into this package's layout.
-
-Usage:
-    python tools/convert_checkpoint.py --from mmpose SRC.pth DST.pth    # MMPose 1.x or 0.x
-    python tools/convert_checkpoint.py --from authors SRC.pth DST.pth   # megvii-detection/MSPN (iter-*.pth)
-
-Authors' files are converted for our configs' data preprocessor (RGB, 0-255, ImageNet mean/std); see
-docs/checkpoints.md.
-"""
+"""Convert an MSPN checkpoint trained elsewhere into this package's layout."""
 import argparse
 import sys
 

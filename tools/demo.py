@@ -1,15 +1,12 @@
 """The main job: train the sample MSPN on the bundled COCO images, evaluate it, draw its predictions.
 
-1. trains ``configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-500it_coco-sample-128x96.py``
+1. trains ``configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-400it_coco-sample-128x96.py``
    from scratch (progress every 10 iterations),
 2. evaluates the final checkpoint with COCO AP on ground-truth boxes and on the bundled person detections
    (flip test, the paper's decoding, pose score = box score x mean keypoint score),
 3. runs it top-down on the sample images with the detections, as tools/infer.py does (duplicate detections of a
    person removed: one pose per person; predictions.json scored with xtcocotools, as step 2 scores), and draws the
    skeletons.
-
-Usage:
-    python tools/demo.py [--work-dir DIR] [--cfg-options KEY=VALUE ...]
 """
 import argparse
 import os.path as osp
@@ -23,7 +20,7 @@ from mspn_plugin.engine import build_runner, prepare_config
 from mspn_plugin.evaluation import coco_keypoint_ap
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / 'configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-500it_coco-sample-128x96.py'
+CONFIG = ROOT / 'configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-400it_coco-sample-128x96.py'
 SAMPLES = ROOT / 'demo/resources/coco'
 DETECTIONS = SAMPLES / 'test_coco_det_AP_H_56.json'
 
@@ -52,7 +49,8 @@ def main() -> None:
     estimator = PosePredictor(str(CONFIG), checkpoint)
     summary = run_topdown_inference(estimator, DetectionFile(str(DETECTIONS), score_thr=0.0), str(SAMPLES),
                                     str(infer_dir))
-    infer_ap = coco_keypoint_ap(str(infer_dir / 'predictions.json'), str(SAMPLES / 'test_coco.json'))
+    infer_ap = coco_keypoint_ap(str(infer_dir / 'predictions.json'), str(SAMPLES / 'test_coco.json'),
+                                estimator.model.dataset_meta['sigmas'])
 
     print(f'\n[demo] COCO AP on the sample images, ground-truth boxes: {gt_metrics["coco/AP"]:.3f}')
     print(f'[demo] COCO AP on the sample images, bundled detections:  {det_metrics["coco/AP"]:.3f}')

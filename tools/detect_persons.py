@@ -1,11 +1,5 @@
 """Person detections of any MMDetection 3.x detector on a COCO-style dataset's images, written as the detections
 file (``bbox_file``) that the test configs read, so that a model can be evaluated on your own detector's boxes.
-
-Usage:
-    python tools/detect_persons.py DET_CONFIG DET_CHECKPOINT ANN_FILE IMAGE_DIR --out DETECTIONS [--score-thr T]
-        [--det-cat-id N] [--device D]
-then:
-    python tools/test.py CONFIG CHECKPOINT --cfg-options test_dataloader.dataset.bbox_file=DETECTIONS
 """
 import argparse
 import sys

@@ -1,12 +1,4 @@
-"""Export a pose model's inference graph (normalised crops -> final heatmaps) to ONNX.
-
-Usage:
-    python tools/export_onnx.py CONFIG CHECKPOINT OUT.onnx [--input-size W H] [--dynamic-batch] [--check]
-
-The input size defaults to the config's codec input size. Decoding (heatmaps -> keypoints), flip test and
-the affine crop stay outside the graph, as in MMDeploy's top-down pipelines. ``--check`` runs the file with
-onnxruntime on a random batch and prints the largest difference to PyTorch.
-"""
+"""Export a pose model's inference graph (normalised crops -> final heatmaps) to ONNX."""
 import argparse
 import sys
 

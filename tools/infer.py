@@ -6,10 +6,6 @@ detections (--bboxes); duplicate detections of a person are removed (box NMS, th
 track ids (optionally smoothed). Writes OUT_DIR/predictions.json (COCO keypoint results), OUT_DIR/tracks.json
 (tracked inputs) and drawings under OUT_DIR/vis/. With --launcher pytorch (tools/dist_infer.sh), every process
 takes its share of the input and the first one merges the results.
-
-Usage:
-    python tools/infer.py POSE_CONFIG POSE_CHECKPOINT INPUT --out-dir DIR \
-        (--bboxes FILE | --det-config C --det-checkpoint K)
 """
 import argparse
 import json
@@ -37,8 +33,8 @@ BARRIER_TIMEOUT_S = 24 * 3600
 
 EXAMPLES = '''examples:
   python tools/infer.py \\
-      configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-500it_coco-sample-128x96.py \\
-      work_dirs/demo/iter_500.pth demo/resources/coco --out-dir out \\
+      configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-400it_coco-sample-128x96.py \\
+      work_dirs/demo/iter_400.pth demo/resources/coco --out-dir out \\
       --bboxes demo/resources/coco/test_coco_det_AP_H_56.json
   python tools/infer.py POSE_CFG POSE_CKPT video.mp4 --out-dir out \\
       --det-config demo/mmdetection_cfg/rtmdet_tiny_8xb32-300e_coco.py --det-checkpoint rtmdet_tiny.pth

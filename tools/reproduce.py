@@ -1,12 +1,5 @@
 """Reproduce paper tables in one command: train and evaluate each row's config in turn through torchrun or Slurm,
 then write a report (Markdown, JSON and a Figure-1-style PNG) comparing the measured figures with the published ones.
-
-Usage:
-    python tools/reproduce.py TABLE [TABLE ...] --out-dir D [--data-root DATA] [--rows ROW ...]
-        --launcher torchrun --gpus N [--port P]
-    python tools/reproduce.py TABLE [TABLE ...] --out-dir D [--data-root DATA] [--rows ROW ...]
-        --launcher slurm --partition P --gpus N [--gpus-per-node G] [--cpus-per-task C] [--srun-args ARGS]
-Run again with the same --out-dir, it skips what is done and resumes a stopped training from its last checkpoint.
 """
 import argparse
 import os.path as osp

@@ -1,8 +1,4 @@
-"""Evaluate a checkpoint on a config's test set with MMEngine's runner (flip test as the config says).
-
-Usage:
-    python tools/test.py CONFIG CHECKPOINT [--work-dir D] [--cfg-options KEY=VALUE ...]
-"""
+"""Evaluate a checkpoint on a config's test set with MMEngine's runner (flip test as the config says)."""
 import sys
 
 from mspn_plugin.engine import build_runner, prepare_config
@@ -10,8 +6,8 @@ from mspn_plugin.utils.cli import exit_status, runner_parser
 
 EXAMPLES = '''examples:
   python tools/test.py \\
-      configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-500it_coco-sample-128x96.py \\
-      work_dirs/demo/iter_500.pth
+      configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_2xmspn18-half_1xb12-400it_coco-sample-128x96.py \\
+      work_dirs/demo/iter_400.pth
   python tools/test.py CONFIG CKPT --cfg-options test_dataloader.dataset.bbox_file=None   # ground-truth boxes
   python tools/test.py CONFIG CKPT --cfg-options test_evaluator.nms_mode=none            # no OKS-NMS
 '''

@@ -1,8 +1,4 @@
-"""Train a model from a config with MMEngine's runner.
-
-Usage:
-    python tools/train.py CONFIG [--work-dir D] [--resume [CKPT]] [--amp] [--auto-scale-lr] [--cfg-options K=V ...]
-"""
+"""Train a model from a config with MMEngine's runner."""
 import sys
 
 from mspn_plugin.datasets.annotation_check import require_clean_annotations
@@ -10,10 +6,10 @@ from mspn_plugin.engine import build_runner, prepare_config, resume_on_restart
 from mspn_plugin.utils.cli import exit_status, runner_parser
 
 EXAMPLES = '''examples (COCO=configs/body_2d_keypoint/topdown_heatmap/coco):
-  python tools/train.py $COCO/td-hm_2xmspn18-half_1xb12-500it_coco-sample-128x96.py
+  python tools/train.py $COCO/td-hm_2xmspn18-half_1xb12-400it_coco-sample-128x96.py
   python tools/train.py $COCO/td-hm_2xmspn50_8xb32-96k_coco-256x192.py --amp \\
       --cfg-options train_dataloader.batch_size=16
-  python tools/train.py $COCO/td-hm_2xmspn18-half_1xb12-500it_coco-sample-128x96.py --resume  # latest in the work dir
+  python tools/train.py $COCO/td-hm_2xmspn18-half_1xb12-400it_coco-sample-128x96.py --resume  # latest in the work dir
   python tools/train.py $COCO/td-hm_2xmspn50_8xb32-96k_coco-256x192.py --auto-scale-lr  # lr for GPUs x batch size
 Under torchrun (tools/dist_train.sh), a restarted worker group (MAX_RESTARTS) resumes by itself from the last
 complete checkpoint in the work dir.

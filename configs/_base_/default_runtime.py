@@ -8,6 +8,9 @@ runner_type = 'SafeRunner'
 visualizer = dict(type='Numpy2PoseLocalVisualizer')
 default_hooks = dict(
     # saves before it deletes old checkpoints, and replaces last_checkpoint atomically
-    checkpoint=dict(type='SafeCheckpointHook', by_epoch=False, interval=2400, max_keep_ckpts=3),
+    checkpoint=dict(type='SafeCheckpointHook', by_epoch=False, interval=2400, max_keep_ckpts=3,
+                    # the best by the evaluator's first metric: '<prefix>/AP' for COCO-style evaluators (COCO,
+                    # CrowdPose, AP-10K, ...), whatever the dataset's prefix; set a key where another comes first
+                    save_best='auto', rule='greater'),
     logger=dict(interval=50))
 log_processor = dict(by_epoch=False)

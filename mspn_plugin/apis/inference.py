@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-from mmengine.registry import DefaultScope
 from mmpose.apis import inference_topdown, init_model
 from mmpose.evaluation.functional import nms, oks_nms
 from mmpose.structures import PoseDataSample
 
 from ..checkpoint import is_url, load_checked_checkpoint
 from ..utils.errors import InputError
+from ..utils.registry_scope import registry_scope
 
 # de-duplication defaults: the box IoU threshold of MMPose's inferencer (Pose2DInferencer's nms_thr) and the OKS
 # threshold of MMPose's CocoMetric (nms_thr)
@@ -29,12 +29,10 @@ class PersonDetector:
     def __init__(self, config: str, checkpoint: str, device: str = 'cpu', score_thr: float = 0.3,
                  category_id: int = 0, cfg_options: dict | None = None) -> None:
         from mmdet.apis import init_detector
-        from mmdet.utils import register_all_modules
 
         if not (is_url(checkpoint) or osp.isfile(checkpoint)):
             raise FileNotFoundError(f'detector checkpoint {checkpoint} does not exist')
-        register_all_modules(init_default_scope=False)
-        with DefaultScope.overwrite_default_scope('mmdet'):
+        with registry_scope('mmdet'):
             self.model = init_detector(config, checkpoint, device=device, cfg_options=cfg_options)
         self.score_thr = score_thr
         self.category_id = category_id
@@ -43,7 +41,7 @@ class PersonDetector:
         from mmdet.apis import inference_detector
 
         # the detector's pipeline is built from MMDetection's registries, whatever scope the caller is in
-        with DefaultScope.overwrite_default_scope('mmdet'):
+        with registry_scope('mmdet'):
             preds = inference_detector(self.model, image).pred_instances.cpu().numpy()
         keep = (preds.labels == self.category_id) & (preds.scores >= self.score_thr)
         return np.concatenate([preds.bboxes[keep], preds.scores[keep, None]], axis=1).astype(np.float32)
@@ -117,7 +115,7 @@ class PosePredictor:
             raise FileNotFoundError(f'pose checkpoint {checkpoint} does not exist')
         self.config = config
         self.device = device or ('cuda:0' if torch.cuda.is_available() else 'cpu')
-        with DefaultScope.overwrite_default_scope('mmpose'):
+        with registry_scope():
             self.model = init_model(config, None, device=self.device, cfg_options={'model.test_cfg.flip_test': flip})
             meta = load_checked_checkpoint(self.model, checkpoint).get('meta', {})
         self.model.dataset_meta = meta.get('dataset_meta', self.model.dataset_meta)
@@ -142,7 +140,7 @@ class PosePredictor:
                               np.zeros((0, 5), np.float32), np.zeros(0, np.float32))
         if self.box_nms_thr is not None and len(boxes) > 1:
             boxes = boxes[sorted(nms(boxes, self.box_nms_thr))]
-        with DefaultScope.overwrite_default_scope('mmpose'):
+        with registry_scope():
             samples = inference_topdown(self.model, image, boxes[:, :4])
         keypoints = np.concatenate([s.pred_instances.keypoints for s in samples]).astype(np.float32)
         keypoint_scores = np.concatenate([s.pred_instances.keypoint_scores for s in samples]).astype(np.float32)

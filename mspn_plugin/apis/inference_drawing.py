@@ -13,12 +13,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 from mmengine.logging import print_log
-from mmengine.registry import DefaultScope
 from mmpose.registry import VISUALIZERS
 from mmpose.structures import merge_data_samples
 
 from ..utils.background import WriteBehind
 from ..utils.image_io import ImageReadError
+from ..utils.registry_scope import registry_scope
 from ..utils.step_times import StepTimes
 from ..visualization import draw_tracked_poses, drawing_on_every_rank
 from .inference import ImagePoses, PosePredictor
@@ -40,7 +40,7 @@ class Drawer:
 
     def __init__(self, estimator: PosePredictor, out_dir: Path, video: VideoSink | None = None, show: bool = False,
                  on_close: Callable[[], None] | None = None) -> None:
-        with DefaultScope.overwrite_default_scope('mmpose'):  # a detector may have left MMDetection's scope on
+        with registry_scope():  # a detector may have left MMDetection's scope on
             self.visualizer = VISUALIZERS.build(dict(type='Numpy2PoseLocalVisualizer', name=f'infer_{id(self)}',
                                                      radius=3, line_width=2))
         self.visualizer.set_dataset_meta(estimator.model.dataset_meta)

@@ -13,14 +13,13 @@ from collections.abc import Callable, Mapping, Sequence
 import torch
 from torch import Tensor
 
+from ..utils.imagenet import IMAGENET_RGB_MEAN, IMAGENET_RGB_STD
 from .mmpose_keys import NUM_SCALES
 
 # The authors' input normalisation (their config.py, INPUT.MEANS / INPUT.STDS), BGR order, images in [0, 1].
 AUTHORS_BGR_MEAN = (0.406, 0.456, 0.485)
 AUTHORS_BGR_STD = (0.225, 0.224, 0.229)
 # Our configs' data_preprocessor (RGB, 0-255): the same ImageNet statistics.
-RGB_MEAN = (123.675, 116.28, 103.53)
-RGB_STD = (58.395, 57.12, 57.375)
 
 
 def _down_block(m: re.Match) -> str:
@@ -67,8 +66,8 @@ def _authors_unit_target(unit: str) -> tuple[str, str] | None:
     return None
 
 
-def fold_authors_input_normalisation(weight: Tensor, mean: Sequence[float] = RGB_MEAN,
-                                     std: Sequence[float] = RGB_STD) -> Tensor:
+def fold_authors_input_normalisation(weight: Tensor, mean: Sequence[float] = IMAGENET_RGB_MEAN,
+                                     std: Sequence[float] = IMAGENET_RGB_STD) -> Tensor:
     """The authors' first-conv weights (O, 3, k, k), which read BGR in [0, 1] normalised with their mean/std,
     turned into weights (O, 3, k, k) that read RGB 0-255 normalised with ``mean``/``std``.
 
@@ -92,8 +91,8 @@ def fold_authors_input_normalisation(weight: Tensor, mean: Sequence[float] = RGB
     return (weight.double().flip(1) * scale.view(1, 3, 1, 1)).to(weight.dtype)
 
 
-def convert_authors_state_dict(state_dict: Mapping[str, Tensor], mean: Sequence[float] = RGB_MEAN,
-                               std: Sequence[float] = RGB_STD) -> 'OrderedDict[str, Tensor]':
+def convert_authors_state_dict(state_dict: Mapping[str, Tensor], mean: Sequence[float] = IMAGENET_RGB_MEAN,
+                               std: Sequence[float] = IMAGENET_RGB_STD) -> 'OrderedDict[str, Tensor]':
     """Map the authors' MSPN state dict (``{'model': ...}`` of their files) onto ours, folding each conv bias
     into the following BatchNorm (``running_mean -= bias``, exact) and their input normalisation into the first
     conv (:func:`fold_authors_input_normalisation`) for a data preprocessor with ``mean``/``std`` (RGB, 0-255).

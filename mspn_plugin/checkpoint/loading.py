@@ -7,6 +7,7 @@ the message hub and dataset meta). Those classes are allow-listed here, and MMEn
 once into torch's hub cache) and name the file in their errors. Anything else in a pickle, notably a callable that
 would run code, is still refused.
 """
+import hashlib
 import os
 import os.path as osp
 import pickle
@@ -31,6 +32,7 @@ from ..utils.files import atomic_path
 
 WRAPPER_PREFIX = 'module.'  # what distributed training adds to every key
 DOWNLOAD_TIMEOUT_S = 60
+KEEP_MMENGINE_LOADERS = 'MSPN_PLUGIN_KEEP_MMENGINE_LOADERS'  # =1: leave MMEngine's loaders as they are
 
 
 class UnsafeCheckpointError(InputError, pickle.UnpicklingError):
@@ -43,6 +45,10 @@ class CheckpointReadError(InputError, RuntimeError):
 
 class CheckpointDownloadError(InputError, OSError):
     """A checkpoint named by URL is not in the download cache and cannot be downloaded."""
+
+
+class CheckpointHashError(InputError, RuntimeError):
+    """A downloaded checkpoint's SHA-256 does not start with the hex digits its file name carries."""
 
 
 class CheckpointMismatchError(InputError, RuntimeError):
@@ -97,26 +103,58 @@ def cached_download_path(url: str) -> str:
     return osp.join(torch.hub.get_dir(), 'checkpoints', osp.basename(url.split('?')[0]))
 
 
+# OpenMMLab's model zoo (and torch.hub) name a file ``<stem>-<first hex digits of its SHA-256>.<ext>``
+HASH_SUFFIX = re.compile(r'-([0-9a-f]{8,64})\.\w+$')
+
+
+def sha256_of(path: str) -> str:
+    """The hex SHA-256 digest of file ``path``."""
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_hash_suffix(path: str, url: str) -> None:
+    """If ``url``'s file name ends in ``-<hex>.<ext>``, check that ``path``'s SHA-256 starts with those digits.
+
+    Raises:
+        CheckpointHashError: naming the URL, the expected and the actual prefix.
+    """
+    match = HASH_SUFFIX.search(osp.basename(url.split('?')[0]))
+    if match is None:
+        return
+    expected = match[1]
+    actual = sha256_of(path)[:len(expected)]
+    if actual != expected:
+        raise CheckpointHashError(f'{url}: SHA-256 of the download starts with {actual}, expected {expected} (from '
+                                  'the file name): corrupt or replaced file, not kept')
+
+
 def download_checkpoint(url: str) -> str:
     """The local copy of checkpoint ``url``, downloaded on first use (atomically, so an interrupted download leaves
-    no partial file behind).
+    no partial file behind). A file name carrying a hash prefix (``name-1a2b3c4d.pth``) is verified before the file
+    enters the cache.
 
     Raises:
         CheckpointDownloadError: naming the URL and the cache path to put the file at, when it cannot be fetched.
+        CheckpointHashError: the download does not match the hash prefix in its name (nothing is cached).
     """
     path = cached_download_path(url)
     if osp.isfile(path):
         return path
     os.makedirs(osp.dirname(path), exist_ok=True)
     print_log(f'downloading {url} to {path}', logger='current')
-    try:
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response, atomic_path(path) as tmp, \
-                open(tmp, 'wb') as f:
-            shutil.copyfileobj(response, f)
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, 'reason', None) or error
-        raise CheckpointDownloadError(f'{path}: not found, and {url} cannot be downloaded ({reason}); put the file '
-                                      'there or give a local path instead') from error
+    with atomic_path(path) as tmp:
+        try:
+            with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response, open(tmp, 'wb') as f:
+                shutil.copyfileobj(response, f)
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            reason = getattr(error, 'reason', None) or error
+            raise CheckpointDownloadError(f'{path}: not found, and {url} cannot be downloaded ({reason}); put the '
+                                          'file there or give a local path instead') from error
+        check_hash_suffix(tmp, url)
     return path
 
 
@@ -141,8 +179,11 @@ def load_torchvision_weights_only(name: str, map_location: Any = None) -> Any:
 
 def install_checkpoint_loaders() -> None:
     """Allow-list MMEngine's checkpoint classes and route MMEngine's local, ``http(s)://`` and ``torchvision://``
-    loads through the weights-only readers above. Idempotent."""
+    loads through the weights-only readers above, unless ``MSPN_PLUGIN_KEEP_MMENGINE_LOADERS=1`` (for a process
+    that registers loaders of its own: MMEngine's stay in place). Idempotent."""
     torch.serialization.add_safe_globals(SAFE_GLOBALS)
+    if os.environ.get(KEEP_MMENGINE_LOADERS) == '1':
+        return
     CheckpointLoader.register_scheme(prefixes='', loader=load_checkpoint_weights_only, force=True)
     CheckpointLoader.register_scheme(prefixes=('http://', 'https://'), loader=load_url_weights_only, force=True)
     CheckpointLoader.register_scheme(prefixes='torchvision://', loader=load_torchvision_weights_only, force=True)

@@ -5,13 +5,13 @@ import sys
 import torch
 import torch.distributed as dist
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 from mmpose.registry import RUNNERS
 
 from ..checkpoint import is_url
 from ..datasets.detections import checked_detection_file
 from ..utils.errors import InputError
+from ..utils.registry_scope import enter_config_scope
 from .distributed import init_gloo_process_group, process_description
 
 __all__ = ['prepare_config', 'build_runner']
@@ -74,7 +74,7 @@ def build_runner(cfg: Config, resume: bool | str = False, load_from: str | None 
         init_gloo_process_group(cfg.launcher, cfg.get('env_cfg', {}).get('dist_cfg', {}).get('timeout'))
     # the scope a detector left current (MMDetection's) would hide our runner type from the registry; the runner
     # makes its own scope current as it starts, so the scope is set here for good, not for the build only
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    enter_config_scope(cfg)
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     if dist.is_initialized():
         print(process_description(), file=sys.stderr, flush=True)

@@ -12,6 +12,7 @@ from mmpose.registry import RUNNERS
 
 from ..checkpoint import load_fitting_state_dict, state_dict_of
 from ..utils.files import atomic_path
+from .keypoint_count import check_keypoint_count
 from .schedule_scaling import fit_schedule, launcher_world_size
 
 DEFAULT_REVISE_KEYS = ((r'^module\.', ''),)
@@ -27,7 +28,9 @@ class SafeRunner(Runner):
     file and the keys, a checkpoint whose weights do not fit the model exactly, instead of MMEngine's default of
     loading what fits and leaving the rest random (partial loading belongs in a ``Pretrained`` ``init_cfg``).
     Checkpoints are read weights-only, from a path or a URL (see :mod:`mspn_plugin.checkpoint.loading`).
-    Built from a config, it first fits the config's schedule to the number of processes and their batch
+    Built from a config, it first checks that the head predicts as many keypoints as the datasets define
+    (:func:`~mspn_plugin.engine.keypoint_count.check_keypoint_count`), keeps the config text it logs and saves
+    unformatted, then fits the config's schedule to the number of processes and their batch
     (:func:`~mspn_plugin.engine.schedule_scaling.fit_schedule`), so the saved config shows what ran.
     """
 
@@ -35,6 +38,11 @@ class SafeRunner(Runner):
     def from_cfg(cls, cfg) -> 'SafeRunner':
         """:meth:`Runner.from_cfg` on a copy of ``cfg`` whose schedule is fitted to the run's processes."""
         cfg = copy.deepcopy(cfg)
+        # The runner logs the config's text and puts it in every checkpoint; formatting it with yapf takes seconds
+        # each time (a third of a short training's CPU time). Left unformatted: the same config. (Config.fromfile
+        # ignores its format_python_code argument for configs without lazy imports, hence the attribute.)
+        object.__setattr__(cfg, '_format_python_code', False)
+        check_keypoint_count(cfg)
         note = fit_schedule(cfg, launcher_world_size(cfg.get('launcher', 'none')))
         runner = super().from_cfg(cfg)
         if note:

@@ -7,12 +7,10 @@ import numpy as np
 from xtcocotools.coco import COCO
 from xtcocotools.cocoeval import COCOeval
 
-# COCO's per-keypoint OKS sigmas (the values the COCO keypoint evaluation uses)
-COCO_SIGMAS = np.array([.26, .25, .25, .35, .35, .79, .79, .72, .72, .62, .62, 1.07, 1.07, .87, .87, .89, .89]) / 10.0
 
-
-def coco_keypoint_ap(predictions: str | list, ann_file: str, sigmas: np.ndarray = COCO_SIGMAS) -> float:
-    """AP (OKS 0.50:0.95) of COCO keypoint results (a json path or a list of dicts with ``image_id``).
+def coco_keypoint_ap(predictions: str | list, ann_file: str, sigmas: np.ndarray) -> float:
+    """AP (OKS 0.50:0.95) of COCO-format keypoint results (a json path or a list of dicts with ``image_id``) against
+    ``ann_file``, with the dataset's per-keypoint OKS ``sigmas`` (K,) (its metainfo's ``sigmas``).
 
     MMPose's ``CocoMetric`` scores data samples inside a runner; this scores a predictions file, as written by
     ``tools/infer.py``.
@@ -20,6 +18,11 @@ def coco_keypoint_ap(predictions: str | list, ann_file: str, sigmas: np.ndarray 
     if isinstance(predictions, str):
         with open(predictions) as f:
             predictions = json.load(f)
+    sigmas = np.asarray(sigmas, dtype=np.float64)
+    for prediction in predictions[:1]:
+        if len(prediction['keypoints']) != 3 * len(sigmas):
+            raise ValueError(f'predictions with {len(prediction["keypoints"]) // 3} keypoints scored with '
+                             f'{len(sigmas)} OKS sigmas')
     with contextlib.redirect_stdout(io.StringIO()):
         gt = COCO(ann_file)
         if not predictions:

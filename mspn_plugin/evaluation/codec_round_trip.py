@@ -2,8 +2,9 @@
 import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
 from mmpose.registry import DATASETS, KEYPOINT_CODECS, METRICS, MODELS
+
+from ..utils.registry_scope import enter_config_scope
 
 
 def codec_round_trip_metrics(cfg: Config, kernel_size: int | None = None) -> dict:
@@ -14,7 +15,7 @@ def codec_round_trip_metrics(cfg: Config, kernel_size: int | None = None) -> dic
 
     Returns the evaluator's metrics (e.g. ``coco/AP``).
     """
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    enter_config_scope(cfg)
     dataset = DATASETS.build(cfg.test_dataloader.dataset)
     codec = KEYPOINT_CODECS.build(cfg.model.head.decoder)
     if kernel_size is None:

@@ -16,11 +16,11 @@ import time
 from collections.abc import Callable
 
 from mmengine.config import Config, DictAction
-from mmengine.registry import init_default_scope
 
 from ..engine.schedule_scaling import fit_schedule
 from ..models.utils.complexity import model_complexity
 from ..utils.files import atomic_write_json
+from ..utils.registry_scope import enter_config_scope
 from .launchers import Launcher
 from .tables import PaperRow
 
@@ -111,7 +111,7 @@ def _plan(row: PaperRow, launcher: Launcher, options: list[str]) -> dict:
         cfg.merge_from_dict({key: DictAction._parse_iterable(value)
                              for key, value in (option.split('=', 1) for option in options)})
     fit_schedule(cfg, launcher.gpus)
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    enter_config_scope(cfg)
     complexity = model_complexity(cfg)
     return dict(iterations=cfg.train_cfg.max_iters, batch=launcher.gpus * cfg.train_dataloader.batch_size,
                 gflops=round(complexity.inference_gmacs, 3), params_m=round(complexity.params_m, 3),

@@ -1,16 +1,20 @@
 """MMPose's own MSPN (``MSPN`` + ``MSPNHead`` in a ``TopdownPoseEstimator``) next to ours with the same weights.
 
-Used by ``tools/benchmark.py`` and the equivalence tests. Both are configured as their COCO 256x192 configs are:
-MMPose's ``td-hm_{S}xmspn50_8xb32-210e_coco-256x192`` and ours (``td-hm_{S}xmspn50_8xb32-96k_coco-256x192``).
+Used by ``tools/benchmark.py`` and the equivalence tests. MMPose's is configured as its
+``td-hm_{S}xmspn50_8xb32-210e_coco-256x192`` configs; ours comes from one of our configs (ResNet-50 down units, the
+only kind MMPose's MSPN holds) at the same stage count.
 """
+import copy
+
 import torch.nn as nn
 from mmpose.registry import MODELS
 
 from ..checkpoint import convert_mmpose_state_dict
 from ..codecs.coarse_to_fine_heatmap import AUTHORS_TARGET_KERNELS
+from ..utils.imagenet import IMAGENET_RGB_MEAN, IMAGENET_RGB_STD
 from .random_weights import randomise_weights_
 
-PREPROCESSOR = dict(type='PoseDataPreprocessor', mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
+PREPROCESSOR = dict(type='PoseDataPreprocessor', mean=list(IMAGENET_RGB_MEAN), std=list(IMAGENET_RGB_STD),
                     bgr_to_rgb=True)
 TEST_CFG = dict(flip_test=True, flip_mode='heatmap', shift_heatmap=False)
 
@@ -53,22 +57,21 @@ def mmpose_model_cfg(num_stages: int, input_size: tuple[int, int]) -> dict:
         test_cfg=dict(TEST_CFG))
 
 
-def our_model_cfg(num_stages: int, input_size: tuple[int, int], fast_inference: bool = True) -> dict:
-    """Our MSPN-Res50 estimator config (as the COCO MSPN-Res50 configs, with ``num_stages``)."""
-    return dict(
-        type='MSPNTopdownEstimator', data_preprocessor=PREPROCESSOR, fast_inference=fast_inference,
-        backbone=dict(type='MSPNBackbone', num_stages=num_stages, down_unit=dict(type='ResNet', depth=50)),
-        head=dict(type='MSPNHeatmapHead', num_stages=num_stages, out_channels=17,
-                  loss=dict(type='MSPNMultiScaleLoss', scale_weights=(0.25, 0.25, 0.25, 1.0), use_ohkm=True,
-                            ohkm_topk=8, mask_policy='visible'),
-                  decoder=our_codec(input_size)),
-        test_cfg=dict(TEST_CFG))
+def our_model_cfg(model: dict, num_stages: int, input_size: tuple[int, int]) -> dict:
+    """``model``, one of our configs' model (ResNet-50 down units), with ``num_stages`` stages, decoding at
+    ``input_size`` (w, h), and without its ImageNet initialisation (its weights will come from MMPose's model)."""
+    cfg = copy.deepcopy(dict(model))
+    cfg['backbone'] = dict(cfg['backbone'], num_stages=num_stages, init_cfg=None)
+    head = cfg['head']
+    cfg['head'] = dict(head, num_stages=num_stages, decoder=dict(head['decoder'], input_size=input_size))
+    return cfg
 
 
-def build_model_pair(num_stages: int, input_size: tuple[int, int] = (192, 256), seed: int = 0,
-                     fast_inference: bool = True) -> tuple[nn.Module, nn.Module]:
-    """(MMPose's model, ours) with ours loaded from MMPose's randomised weights; both in eval mode."""
+def build_model_pair(our_model: dict, num_stages: int, input_size: tuple[int, int] = (192, 256), seed: int = 0
+                     ) -> tuple[nn.Module, nn.Module]:
+    """(MMPose's model, ours built from ``our_model`` as :func:`our_model_cfg` sets it) with ours loaded from MMPose's
+    randomised weights; both in eval mode."""
     reference = randomise_weights_(MODELS.build(mmpose_model_cfg(num_stages, input_size)), seed)
-    ours = MODELS.build(our_model_cfg(num_stages, input_size, fast_inference))
+    ours = MODELS.build(our_model_cfg(our_model, num_stages, input_size))
     ours.load_state_dict(convert_mmpose_state_dict(reference.state_dict()), strict=True)
     return reference, ours.eval()

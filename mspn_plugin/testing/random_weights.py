@@ -5,6 +5,8 @@ from pathlib import Path
 
 import torch
 
+from ..utils.registry_scope import registry_scope
+
 
 def randomise_weights_(model: torch.nn.Module, seed: int = 0,
                        calibrate: Callable[[torch.nn.Module], object] | None = None) -> torch.nn.Module:
@@ -54,12 +56,9 @@ def save_random_person_detector(config: str, path: Path, seed: int = 0) -> Path:
     in the tests). Its classifier bias favours class 0 (person) and its box-distance bias makes boxes a few strides
     wide, so that random boxes pass a person filter and the box checks and flow through the pipeline."""
     from mmdet.apis import init_detector
-    from mmdet.utils import register_all_modules
-    from mmengine.registry import DefaultScope
 
-    register_all_modules(init_default_scope=False)
     torch.manual_seed(seed)
-    with DefaultScope.overwrite_default_scope('mmdet'):  # init_detector would leave its scope current
+    with registry_scope('mmdet'):  # init_detector would leave its scope current
         model = init_detector(str(config), None, device='cpu')
     with torch.no_grad():
         for cls_conv, reg_conv in zip(model.bbox_head.rtm_cls, model.bbox_head.rtm_reg, strict=True):

@@ -21,12 +21,13 @@ import cv2
 import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.registry import DefaultScope
 from mmpose.registry import MODELS
 
 from ..apis import PersonDetector, PosePredictor, run_topdown_inference
 from ..checkpoint import convert_mmpose_state_dict
 from ..datasets import with_codec
+from ..utils.imagenet import IMAGENET_RGB_MEAN, IMAGENET_RGB_STD
+from ..utils.registry_scope import registry_scope
 from .mmpose_reference import mmpose_model_cfg
 from .random_weights import randomise_weights_, save_random_person_detector
 from .synthetic_video import SyntheticScene, crossing_scene
@@ -36,7 +37,6 @@ PERSON_NMS_THR = 0.3  # MMPoseInferencer's nms_thr
 KEYPOINT_DRAW_THR = 0.5  # as tools/infer.py draws
 DETECTOR_NMS_PRE = 1000
 EQUAL_TOLERANCE_PX = 0.01  # keypoints "equal" within float rounding
-IMAGENET_MEAN, IMAGENET_STD = np.array([123.675, 116.28, 103.53]), np.array([58.395, 57.12, 57.375])  # RGB
 
 
 @dataclass
@@ -85,7 +85,7 @@ def _pose_configs(options: VideoBenchmarkOptions, scene: SyntheticScene, work: P
     reference = MODELS.build(mmpose_model_cfg(cfg.model.backbone.num_stages, input_size))
     crops = np.stack([cv2.resize(scene.frame(0)[y1:y2, x1:x2], input_size)
                       for x1, y1, x2, y2 in (scene.detection_box(p, 0).astype(int) for p in scene.detected(0))])
-    crops = (crops[..., ::-1] - IMAGENET_MEAN) / IMAGENET_STD
+    crops = (crops[..., ::-1] - np.array(IMAGENET_RGB_MEAN)) / np.array(IMAGENET_RGB_STD)
     batch = torch.from_numpy(np.ascontiguousarray(crops.transpose(0, 3, 1, 2))).float()
     randomise_weights_(reference, seed=0, calibrate=lambda model: model.head(model.backbone(batch)))
     mmpose_cfg = Config.fromfile(str(ours_config))
@@ -104,7 +104,7 @@ def _mmpose_inferencer(pose_config: Path, pose_checkpoint: Path, det_config: Pat
     """``MMPoseInferencer`` whose detector, pose model, drawing and writing add their time to ``seconds``."""
     from mmpose.apis import MMPoseInferencer
 
-    with DefaultScope.overwrite_default_scope('mmpose'):  # (its detector leaves MMDetection's scope current)
+    with registry_scope():  # (its detector leaves MMDetection's scope current)
         inferencer = MMPoseInferencer(pose2d=str(pose_config), pose2d_weights=str(pose_checkpoint),
                                       det_model=str(det_config),
                                       det_weights=det_checkpoint, det_cat_ids=[0], device=device)
@@ -189,7 +189,7 @@ def benchmark_video(options: VideoBenchmarkOptions, paired_times: Callable, pair
         def mmpose() -> None:
             mmpose_seconds.clear()
             start = time.perf_counter()
-            with DefaultScope.overwrite_default_scope('mmpose'):
+            with registry_scope():
                 for _ in inferencer(video, vis_out_dir=str(work / 'mmpose'), pred_out_dir=str(work / 'mmpose'),
                                     bbox_thr=PERSON_SCORE_THR, nms_thr=PERSON_NMS_THR, draw_bbox=True,
                                     kpt_thr=KEYPOINT_DRAW_THR, radius=3, thickness=2):

@@ -16,9 +16,11 @@ from helpers.authors_mspn import AuthorsMSPN, ConvBnRelu
 from helpers.paths import COCO_2XMSPN50, SAMPLES
 from helpers.readme import run_readme
 from mspn_plugin.checkpoint import convert_authors_state_dict
-from mspn_plugin.checkpoint.authors_keys import AUTHORS_BGR_MEAN, AUTHORS_BGR_STD, RGB_MEAN, RGB_STD
+from mspn_plugin.checkpoint.authors_keys import AUTHORS_BGR_MEAN, AUTHORS_BGR_STD
 from mspn_plugin.checkpoint.authors_keys import fold_authors_input_normalisation as fold_normalisation
 from mspn_plugin.testing import randomise_weights_
+from mspn_plugin.utils.imagenet import IMAGENET_RGB_MEAN as RGB_MEAN
+from mspn_plugin.utils.imagenet import IMAGENET_RGB_STD as RGB_STD
 
 AUTHORS_HEIGHT, AUTHORS_WIDTH = 128, 96
 CONFIG = COCO_2XMSPN50

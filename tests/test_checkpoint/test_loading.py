@@ -1,4 +1,7 @@
+import hashlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +11,9 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mspn_plugin  # noqa: F401  (installs the weights-only loaders)
-from mspn_plugin.checkpoint import UnsafeCheckpointError
+from helpers.http_server import serving
+from mspn_plugin.checkpoint import CheckpointHashError, UnsafeCheckpointError, download_checkpoint
+from mspn_plugin.checkpoint.loading import KEEP_MMENGINE_LOADERS
 
 
 class RunsCode:
@@ -71,3 +76,37 @@ def test_getattr_is_limited_to_history_buffer_statistics(tmp_path):
     torch.save({'x': ReadsModuleGlobals()}, path)
     with pytest.raises(UnsafeCheckpointError, match='sneaky.pth'):
         _load_checkpoint(str(path))
+
+
+def test_mmengine_loaders_stay_when_asked():
+    """(Replaced by default: tests/test_engine/test_mmengine_internals.py checks that in this process.)"""
+    code = ('from mmengine.runner.checkpoint import CheckpointLoader\n'
+            'import mspn_plugin\n'
+            'print(*sorted(CheckpointLoader._schemes[p].__module__ for p in ("", "https://", "torchvision://")))\n')
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
+                            env=dict(os.environ, **{KEEP_MMENGINE_LOADERS: '1'}))
+    assert result.stdout.split() == ['mmengine.runner.checkpoint'] * 3
+
+
+def test_download_named_with_a_hash_prefix_is_verified(tmp_path, monkeypatch):
+    monkeypatch.setenv('TORCH_HOME', str(tmp_path / 'torch_home'))
+    served = tmp_path / 'served'
+    served.mkdir()
+    content = tmp_path / 'content.pth'
+    torch.save({'state_dict': {'w': torch.arange(6.0)}}, content)
+    data = content.read_bytes()
+    prefix = hashlib.sha256(data).hexdigest()[:8]
+    (served / f'good-{prefix}.pth').write_bytes(data)
+    corrupt = bytearray(data)
+    corrupt[len(corrupt) // 2] ^= 0xFF
+    (served / f'bad-{prefix}.pth').write_bytes(bytes(corrupt))
+    actual = hashlib.sha256(corrupt).hexdigest()[:8]
+    with serving(served) as base:
+        good = download_checkpoint(f'{base}/good-{prefix}.pth')
+        assert Path(good).read_bytes() == data
+        with pytest.raises(CheckpointHashError) as error:
+            download_checkpoint(f'{base}/bad-{prefix}.pth')
+    message = str(error.value)
+    assert f'{base}/bad-{prefix}.pth' in message and actual in message and prefix in message
+    assert '\n' not in message
+    assert os.listdir(Path(good).parent) == [Path(good).name]  # neither the bad file nor a partial one

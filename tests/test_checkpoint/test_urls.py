@@ -37,7 +37,7 @@ class CountingHandler(http.server.SimpleHTTPRequestHandler):
 def served(tmp_path_factory):
     """A random tiny checkpoint on disk and the URL of the same file on a local HTTP server."""
     folder = tmp_path_factory.mktemp('served')
-    checkpoint = save_random_checkpoint(TINY, folder / 'tiny-0123abcd.pth', seed=3)
+    checkpoint = save_random_checkpoint(TINY, folder / 'tiny-random.pth', seed=3)
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(CountingHandler,
                                                                                   directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,13 +1,18 @@
 """tools/benchmark.py: its timing and memory helpers, and a tiny run of every section."""
 import json
+import time
 
 import numpy as np
 import pytest
-import torch
+from mmengine.config import Config
+from mmpose.registry import MODELS
 
-from helpers.paths import COCO_CONFIGS
+from helpers.paths import COCO_CONFIGS, SAMPLES
 from helpers.tools import load_tool
+from mspn_plugin.models.utils import model_complexity
+from mspn_plugin.testing import build_model_pair, make_batch
 from mspn_plugin.testing.video_benchmark import compare_poses
+from mspn_plugin.utils.registry_scope import registry_scope
 
 benchmark = load_tool('benchmark')
 
@@ -24,14 +29,42 @@ def test_paired_summary_takes_the_median_of_ratios():
     assert summary == dict(mmpose_images_per_s=2.5, ours_images_per_s=10.0, ratio=3.0)
 
 
-def test_peak_memory_sees_a_temporary_allocation():
+def allocated_block(mib: int) -> np.ndarray:
+    return np.ones(mib * 2**20, dtype=np.uint8)  # written, so that its pages are in use
+
+
+def test_peak_memory_counts_an_allocation_alive_at_the_end():
     with benchmark.PeakMemory('cpu') as memory:
-        block = np.ones(64 * 2**20, dtype=np.uint8)
-        for _ in range(20):
-            block += 1
-            torch.ones(1).add_(1)
+        block = allocated_block(64)
+    assert 64 * 2**20 <= memory.peak < 68 * 2**20
+    del block
+
+
+def test_peak_memory_sees_a_temporary_allocation_once_sampled():
+    with benchmark.PeakMemory('cpu') as memory:
+        block = allocated_block(64)
+        sampled = memory.samples
+        for _ in range(10_000):  # until the sampling thread has looked at least once more (a guard, not a bound)
+            if memory.samples > sampled + 1:
+                break
+            time.sleep(0.001)
         del block
-    assert 60 * 2**20 < memory.peak < 200 * 2**20
+        after = allocated_block(1)
+    assert 64 * 2**20 <= memory.peak < 68 * 2**20
+    del after
+
+
+def test_ours_is_the_configs_model_at_each_stage_count():
+    cfg = Config.fromfile(COCO_CONFIGS / 'td-hm_2xmspn50_8xb32-96k_coco-256x192.py')
+    with registry_scope():
+        reference, ours = build_model_pair(dict(cfg.model, fast_inference=False), num_stages=1,
+                                           input_size=(64, 64))
+    assert ours.fast_inference is False
+    assert ours.backbone.num_stages == ours.head.num_stages == 1
+    assert ours.head.decoder.input_size == (64, 64)
+    batch = make_batch(None, 1, (64, 64))
+    diff, scale = benchmark.heatmap_difference(reference, ours, batch, False)
+    assert diff < 1e-4 < scale
 
 
 @pytest.mark.slow
@@ -42,17 +75,29 @@ def test_tiny_benchmark_writes_every_section(tmp_path, capsys):
                     '--out', str(out)])
     assert '| test_step |' in capsys.readouterr().out
     results = json.loads(out.read_text())
-    assert results['matmul_gflops'] > 0
     assert [(r['stages'], r['batch'], r['flip']) for r in results['inference']] == [(1, 2, False), (1, 2, True)]
+    # the GMACs of ours: the default config's model at one stage, counted here
+    cfg = Config.fromfile(COCO_CONFIGS / 'td-hm_4xmspn50_8xb32-96k_coco-256x192.py')
+    cfg.merge_from_dict({'model.backbone.num_stages': 1, 'model.head.num_stages': 1})
+    gmacs = model_complexity(cfg, (64, 64)).inference_gmacs
     for row in results['inference']:
-        assert row['ours_images_per_s'] > 0 and row['mmpose_images_per_s'] > 0 and row['ratio'] > 0
-        assert 0 < row['fraction_of_matmul']
+        # one timed pair (--reps 1): the ratio is that pair's
+        assert row['ratio'] == pytest.approx(row['ours_images_per_s'] / row['mmpose_images_per_s'])
+        passes = 2 if row['flip'] else 1
+        achieved = row['ours_images_per_s'] * 2 * passes * gmacs  # GFLOP/s
+        assert row['fraction_of_matmul'] * results['matmul_gflops'] == pytest.approx(achieved)
     assert len(results['heatmap_max_abs_diff']) == 2
     assert max(d['max_abs_diff'] for d in results['heatmap_max_abs_diff']) < 1e-4
     assert min(d['max_abs_mmpose'] for d in results['heatmap_max_abs_diff']) > 0.1
+    # a training step's peak holds at least the gradients (zero_grad drops them, backward makes them again)
+    with registry_scope():
+        gradient_mib = sum(p.numel() * 4 for p in MODELS.build(cfg.model).parameters()) / 2**20
     training = results['training'][0]
-    assert training['ours_samples_per_s'] > 0 and training['ours_peak_mib'] > 0 and training['mmpose_peak_mib'] > 0
-    assert results['pipeline']['instances'] > 0 and results['pipeline']['ratio'] > 0
+    assert training['ours_peak_mib'] > gradient_mib and training['mmpose_peak_mib'] > gradient_mib
+    # one pass over every person of the sample set that a top-down COCO dataset keeps
+    people = json.loads((SAMPLES / 'test_coco.json').read_text())['annotations']
+    assert results['pipeline']['instances'] == sum(
+        not a['iscrowd'] and a['num_keypoints'] > 0 and min(a['bbox'][2:]) > 0 for a in people)
 
 
 def test_video_outputs_are_compared_pose_by_pose_matched_by_box():

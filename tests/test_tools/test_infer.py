@@ -7,6 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from mmpose.datasets import CocoDataset
 
 from helpers.paths import DETECTOR_CONFIG as DET_CONFIG
 from helpers.paths import SAMPLE_CONFIG as CONFIG
@@ -44,7 +45,8 @@ def test_infer_cli_predictions_score_as_the_test_tool(demo, tmp_path):
     run_readme('.venv/bin/python tools/infer.py CONFIG CHECKPOINT INPUT --out-dir OUT_DIR --bboxes DETECTIONS',
                CONFIG=CONFIG, CHECKPOINT=demo.checkpoint, INPUT=SAMPLES, OUT_DIR=tmp_path / 'out',
                DETECTIONS=DETECTIONS, extra='--det-score-thr 0 --no-box-nms --no-oks-nms')
-    infer_ap = coco_keypoint_ap(str(tmp_path / 'out/predictions.json'), str(SAMPLES / 'test_coco.json'))
+    infer_ap = coco_keypoint_ap(str(tmp_path / 'out/predictions.json'), str(SAMPLES / 'test_coco.json'),
+                                CocoDataset._load_metainfo()['sigmas'])
     test_ap = float(re.search(r'bundled detections: +([0-9.]+)', demo.output)[1])
     print(f'infer AP {infer_ap:.4f}, test AP {test_ap:.4f}')
     assert test_ap > 0.5

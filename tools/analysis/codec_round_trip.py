@@ -2,9 +2,6 @@
 
 Uses the config's test set with ground-truth boxes. An AP near 1 shows that targets, decoding and the
 mapping back to image coordinates agree.
-
-Usage:
-    python tools/analysis/codec_round_trip.py CONFIG [--kernel K] [--cfg-options KEY=VALUE ...]
 """
 import argparse
 

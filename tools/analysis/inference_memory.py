@@ -2,10 +2,6 @@
 
 Prints a json summary (RSS after warm-up and at the end, growth in MB) and exits non-zero when the growth after
 warm-up exceeds --max-growth-mb.
-
-Usage:
-    python tools/analysis/inference_memory.py CONFIG CHECKPOINT [--images 1000] [--warmup 50] [--max-growth-mb 50]
-        [--no-flip]
 """
 import argparse
 import json

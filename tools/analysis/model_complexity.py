@@ -1,14 +1,10 @@
-"""Print GMACs (multiply-adds, 1 MAC = 1 "FLOP" as in fvcore/MMEngine) and parameters of a config's model.
-
-Usage:
-    python tools/analysis/model_complexity.py CONFIG [--input-size W H]
-"""
+"""Print GMACs (multiply-adds, 1 MAC = 1 "FLOP" as in fvcore/MMEngine) and parameters of a config's model."""
 import argparse
 
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
 
 from mspn_plugin.models.utils import model_complexity
+from mspn_plugin.utils.registry_scope import enter_config_scope
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,7 +13,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--input-size', type=int, nargs=2, metavar=('W', 'H'), help='default: the codec input')
     args = parser.parse_args(argv)
     cfg = Config.fromfile(args.config)
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    enter_config_scope(cfg)
     result = model_complexity(cfg, tuple(args.input_size) if args.input_size else None)
     width, height = result.input_size
     print(f'config: {args.config}')

@@ -22,5 +22,5 @@ model = dict(
         num_stages=num_stacks,
         num_scales=1,  # one 1/4-scale map per stack
         in_channels=256,
-        kernel_schedule=[[uniform_kernel]] * num_stacks,
+        kernel_schedule=[[uniform_kernel]],  # the same for every stack
         loss=dict(scale_weights=(1.0, ))))  # the single scale is the finest: OHKM applies to it

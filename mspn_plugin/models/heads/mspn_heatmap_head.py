@@ -80,8 +80,9 @@ class MSPNHeatmapHead(BaseHead):
         in_channels: U.
         out_channels: K.
         kernel_schedule: (S, L) Gaussian kernel sizes supervising each stage and scale, coarsest scale first
-            (coarse-to-fine supervision). Default: the authors' ``[15, 11, 9, 7]`` for every stage but the
-            last and ``[11, 9, 7, 5]`` for the last. Each kernel must be among the codec's target_kernels.
+            (coarse-to-fine supervision); one row, (1, L), supervises every stage alike. Default: the authors'
+            ``[15, 11, 9, 7]`` for every stage but the last and ``[11, 9, 7, 5]`` for the last. Each kernel must be
+            among the codec's target_kernels.
         norm_cfg: norm layer config of the predictors.
         loss: config of the multi-scale loss (:class:`MSPNMultiScaleLoss` by default).
         decoder: config of :class:`CoarseToFineHeatmap`; required (targets and decoding).
@@ -112,6 +113,8 @@ class MSPNHeatmapHead(BaseHead):
                              'the per-stage targets and the decoding')
         self.decoder = KEYPOINT_CODECS.build(decoder)
         self.kernel_schedule = [list(row) for row in (kernel_schedule or authors_kernel_schedule(num_stages))]
+        if len(self.kernel_schedule) == 1:
+            self.kernel_schedule *= num_stages
         if len(self.kernel_schedule) != num_stages or any(len(r) != num_scales for r in self.kernel_schedule):
             raise ValueError(f'kernel_schedule must be {num_stages} stages x {num_scales} scales, '
                              f'got {self.kernel_schedule}')

@@ -1,6 +1,6 @@
 # A tiny MSPN trained for a few iterations on the bundled COCO sample (tests of the tools only).
 _base_ = ['../../../configs/body_2d_keypoint/topdown_heatmap/coco/'
-          'td-hm_2xmspn18-half_1xb12-500it_coco-sample-128x96.py']
+          'td-hm_2xmspn18-half_1xb12-400it_coco-sample-128x96.py']
 from mspn_plugin.datasets import with_codec  # noqa: E402  (after _base_: MMEngine reads the config as such)
 
 up_channels = 32

@@ -58,8 +58,16 @@ def test_kernel_schedule_defaults_to_the_authors_and_maps_to_codec_levels():
     assert head.target_levels[-1] == [1, 2, 3, 4]
     with pytest.raises(ValueError, match='kernel 3'):
         make_head(num_stages=1, kernel_schedule=[[11, 9, 7, 3]])
+    with pytest.raises(ValueError, match='3 stages x 4 scales'):
+        make_head(num_stages=3, kernel_schedule=[[11, 9, 7, 5], [11, 9, 7, 5]])
     with pytest.raises(ValueError, match='2 stages x 4 scales'):
-        make_head(num_stages=2, kernel_schedule=[[11, 9, 7, 5]])
+        make_head(num_stages=2, kernel_schedule=[[11, 9, 7]])
+
+
+def test_one_row_of_kernels_supervises_every_stage():
+    head = make_head(num_stages=3, kernel_schedule=[[15, 11, 9, 7]])
+    assert head.kernel_schedule == [[15, 11, 9, 7]] * 3
+    assert head.target_levels == [[0, 1, 2, 3]] * 3
 
 
 def test_decoder_is_required():

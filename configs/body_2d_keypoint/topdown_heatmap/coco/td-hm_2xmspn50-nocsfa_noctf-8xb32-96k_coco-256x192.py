@@ -5,4 +5,4 @@
 # moving one step finer (11/9/7/5). Multi-scale supervision within a stage and OHKM stay.
 _base_ = ['td-hm_2xmspn50-nocsfa_8xb32-96k_coco-256x192.py']
 
-model = dict(head=dict(kernel_schedule=[[15, 11, 9, 7]] * _base_.model.head.num_stages))
+model = dict(head=dict(kernel_schedule=[[15, 11, 9, 7]]))  # every stage

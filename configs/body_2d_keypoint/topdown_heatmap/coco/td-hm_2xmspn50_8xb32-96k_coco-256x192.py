@@ -5,5 +5,3 @@ _base_ = ['../../../_base_/schedules/authors_coco.py', '../../../_base_/models/m
           '../../../_base_/data/coco_topdown_256x192.py']
 
 model = dict(head=dict(decoder=_base_.codec))
-# the best checkpoint by the evaluator's first metric (coco/AP here; <prefix>/AP for other CocoMetric datasets)
-default_hooks = dict(checkpoint=dict(save_best='auto', rule='greater'))

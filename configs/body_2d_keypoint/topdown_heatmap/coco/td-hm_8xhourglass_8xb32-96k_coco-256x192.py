@@ -5,4 +5,4 @@ _base_ = ['td-hm_4xhourglass_8xb32-96k_coco-256x192.py']
 num_stacks = 8
 model = dict(
     backbone=dict(num_stacks=num_stacks),
-    head=dict(num_stages=num_stacks, kernel_schedule=[[_base_.uniform_kernel]] * num_stacks))
+    head=dict(num_stages=num_stacks))

@@ -5,4 +5,3 @@ _base_ = ['../../../_base_/schedules/authors_coco.py', '../../../_base_/models/m
           '../../../_base_/data/crowdpose_topdown_256x192.py']
 
 model = dict(head=dict(out_channels=14, decoder=_base_.codec))
-default_hooks = dict(checkpoint=dict(save_best='auto', rule='greater'))

@@ -5,4 +5,3 @@ _base_ = ['../../../_base_/schedules/authors_coco.py', '../../../_base_/models/m
           '../../../_base_/data/ochuman_topdown_256x192.py']
 
 model = dict(head=dict(decoder=_base_.codec))
-default_hooks = dict(checkpoint=dict(save_best='auto', rule='greater'))

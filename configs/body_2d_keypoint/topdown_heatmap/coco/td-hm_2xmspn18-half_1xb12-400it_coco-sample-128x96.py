@@ -17,17 +17,17 @@ model = dict(
                   init_cfg=None),
     head=dict(num_stages=num_stages, in_channels=up_channels, decoder=codec))
 
-max_iters = 500
+max_iters = 400
 warmup_iters = 20
 batch_size = 12
-train_cfg = dict(max_iters=max_iters, val_interval=250)
+train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 optim_wrapper = dict(optimizer=dict(lr=2e-3))
 param_scheduler = [dict(_base_.param_scheduler[0], end=warmup_iters + 1),
                    dict(_base_.param_scheduler[1], begin=warmup_iters)]  # decays to 0 at the last iteration
 # the schedule as written, whatever the number of processes
 auto_scale_lr = dict(enable=False, base_batch_size=batch_size)
 auto_scale_iters = dict(enable=False, base_batch_size=batch_size)
-default_hooks = dict(checkpoint=dict(interval=250, max_keep_ckpts=1), logger=dict(interval=10))
+default_hooks = dict(checkpoint=dict(interval=max_iters, max_keep_ckpts=1), logger=dict(interval=10))
 randomness = dict(seed=0)
 
 data_root = '{{fileDirname}}/../../../../demo/resources/coco/'
