@@ -123,6 +123,21 @@ def pytest_itemcollected(item) -> None:
         item.add_marker(pytest.mark.xdist_group('slurm'))
 
 
+def _start_order(item) -> int:
+    fixtures = set(item.fixturenames)
+    if 'demo' in fixtures:
+        return 0
+    if {'tiny_run', 'two_process_run'} & fixtures:
+        return 1
+    return 2 if 'slurm_cluster' in fixtures else 3
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """The tests of the shared trainings first, the demo's (the longest, about 5 minutes on one core) before all:
+    scheduled last, a group's training would start when the other worker has little left to run beside it."""
+    items.sort(key=_start_order)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_call(item) -> None:
     # An MMEngine logger writes to the stream that was sys.stdout when it was created, which pytest closes after that
