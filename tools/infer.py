@@ -4,7 +4,8 @@ live source (a camera index or a stream URL).
 Person boxes come from an MMDetection detector (--det-config/--det-checkpoint) or from a COCO-results json of
 detections (--bboxes); duplicate detections of a person are removed (box NMS, then OKS-NMS). In a video, poses get
 track ids (optionally smoothed). Writes OUT_DIR/predictions.json (COCO keypoint results), OUT_DIR/tracks.json
-(tracked inputs) and drawings under OUT_DIR/vis/. With --launcher pytorch (tools/dist_infer.sh), every process
+(tracked inputs), drawings under OUT_DIR/vis/ and, with --save-heatmaps, every stage's heatmaps under
+OUT_DIR/heatmaps/. With --launcher pytorch (tools/dist_infer.sh), every process
 takes its share of the input and the first one merges the results.
 """
 import argparse
@@ -63,6 +64,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--images-json', help='COCO json whose images map the detections\' image_id to file names')
     parser.add_argument('--no-flip', action='store_true', help='disable the flip test')
     parser.add_argument('--no-vis', action='store_true', help='do not draw')
+    parser.add_argument('--save-heatmaps', action='store_true', help='write each person\'s heatmaps of every stage '
+                        'to OUT_DIR/heatmaps/<image name without extension>.npz (heatmaps: people x stages x '
+                        'keypoints x H x W, with input_center, input_scale, input_size mapping them to the image)')
     parser.add_argument('--show', action='store_true', help='also show the drawings in a window (if a display '
                         'exists; q or Esc stops a live source)')
     parser.add_argument('--device', default=None, help='default: the GPU when there is one (with a launcher: the '
@@ -109,7 +113,8 @@ def run(args: argparse.Namespace) -> None:
             device = f'cuda:{os.environ.get("LOCAL_RANK", 0)}'
     estimator = PosePredictor(args.pose_config, args.pose_checkpoint, device, flip=not args.no_flip,
                               box_nms_thr=None if args.no_box_nms else args.box_nms_thr,
-                              oks_nms_thr=None if args.no_oks_nms else args.oks_nms_thr)
+                              oks_nms_thr=None if args.no_oks_nms else args.oks_nms_thr,
+                              stage_heatmaps=args.save_heatmaps)
     if args.bboxes:
         boxes = DetectionFile(args.bboxes, args.images_json, args.det_score_thr,
                               1 if args.det_cat_id is None else args.det_cat_id)
@@ -120,7 +125,8 @@ def run(args: argparse.Namespace) -> None:
     smoothing = (SmoothingConfig(args.smooth_min_cutoff, args.smooth_beta, args.smooth_d_cutoff) if args.smooth
                  else None)
     summary = run_topdown_inference(estimator, boxes, args.input, args.out_dir, draw=not args.no_vis,
-                                    track=args.track, tracking=tracking, smoothing=smoothing, show=args.show)
+                                    track=args.track, tracking=tracking, smoothing=smoothing, show=args.show,
+                                    save_heatmaps=args.save_heatmaps)
     if not dist.is_initialized() or dist.get_rank() == 0:
         print(json.dumps(summary, indent=1))
         if 'live' in summary:

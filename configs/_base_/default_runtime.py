@@ -12,5 +12,7 @@ default_hooks = dict(
                     # the best by the evaluator's first metric: '<prefix>/AP' for COCO-style evaluators (COCO,
                     # CrowdPose, AP-10K, ...), whatever the dataset's prefix; set a key where another comes first
                     save_best='auto', rule='greater'),
-    logger=dict(interval=50))
+    # validation metrics logged at the iteration they were measured at (MMEngine's default logs them at the epoch,
+    # always 0 in these iteration-based runs, and every validation point of the curves would sit at 0)
+    logger=dict(interval=50, log_metric_by_epoch=False))
 log_processor = dict(by_epoch=False)

@@ -65,6 +65,28 @@ class ImagePoses:
     def __len__(self) -> int:
         return len(self.scores)
 
+    def stage_heatmaps(self) -> dict[str, np.ndarray]:
+        """Each person's heatmaps, from a :class:`PosePredictor` made with ``stage_heatmaps=True``: ``heatmaps``
+        (N, S, K, H, W) float32, every stage's finest scale (flip-averaged under flip test; the last stage is the
+        one decoded), with what maps heatmap cells to image pixels: ``input_center`` (N, 2), ``input_scale``
+        (N, 2) and ``input_size`` (2,) (MMPose's crop: input pixel ``p`` is image pixel ``p / input_size *
+        input_scale + input_center - input_scale / 2``, and heatmap cell ``c`` covers input pixels
+        ``[c, c + 1) * input_size / (W, H)``), ``keypoints`` (N, K, 2) and ``boxes`` (N, 5)."""
+        if any('heatmaps' not in sample.get('pred_fields', {}) for sample in self.data_samples):
+            raise ValueError('these poses carry no heatmaps: make the PosePredictor with stage_heatmaps=True')
+        num_keypoints = self.keypoints.shape[1]
+        maps = []
+        for sample in self.data_samples:
+            fields = sample.pred_fields
+            stages = fields.stage_heatmaps if 'stage_heatmaps' in fields else fields.heatmaps
+            maps.append(stages.detach().float().cpu().numpy().reshape(-1, num_keypoints, *stages.shape[-2:]))
+        meta = [sample.metainfo for sample in self.data_samples]
+        return dict(heatmaps=np.stack(maps) if maps else np.zeros((0, 0, num_keypoints, 0, 0), np.float32),
+                    input_center=np.array([m['input_center'] for m in meta], np.float32).reshape(-1, 2),
+                    input_scale=np.array([m['input_scale'] for m in meta], np.float32).reshape(-1, 2),
+                    input_size=np.array(meta[0]['input_size'] if meta else (0, 0), np.int64),
+                    keypoints=self.keypoints, boxes=self.boxes)
+
     def to_coco_results(self, **image_ref) -> list[dict]:
         """COCO keypoint results (x, y, score triples; bbox as x, y, w, h), tagged with ``image_ref``; with
         ``track_id`` and ``raw_keypoints`` (triples) when known."""
@@ -106,17 +128,24 @@ class PosePredictor:
         oks_nms_thr: OKS above which the lower-scored of two poses is dropped (MMPose's ``oks_nms``, with the
             OKS sigmas of the model's dataset metainfo); None: off.
         keypoint_score_thr: keypoints averaged into the pose score (``CocoMetric``'s rescoring rule).
+        stage_heatmaps: also keep each person's heatmaps, every stage's (:meth:`ImagePoses.stage_heatmaps`; one
+            stage for a head that predicts one).
     """
 
     def __init__(self, config: str, checkpoint: str, device: str | None = None, flip: bool = True,
                  box_nms_thr: float | None = BOX_NMS_THR, oks_nms_thr: float | None = OKS_NMS_THR,
-                 keypoint_score_thr: float = 0.2) -> None:
+                 keypoint_score_thr: float = 0.2, stage_heatmaps: bool = False) -> None:
         if not (is_url(checkpoint) or osp.isfile(checkpoint)):
             raise FileNotFoundError(f'pose checkpoint {checkpoint} does not exist')
         self.config = config
         self.device = device or ('cuda:0' if torch.cuda.is_available() else 'cpu')
+        self.stage_heatmaps = stage_heatmaps
+        test_cfg = {'flip_test': flip}
+        if stage_heatmaps:  # (MMPose's heads know only output_heatmaps: the final heatmaps)
+            test_cfg.update(output_heatmaps=True, output_stage_heatmaps=True)
         with registry_scope():
-            self.model = init_model(config, None, device=self.device, cfg_options={'model.test_cfg.flip_test': flip})
+            self.model = init_model(config, None, device=self.device,
+                                    cfg_options={f'model.test_cfg.{k}': v for k, v in test_cfg.items()})
             meta = load_checked_checkpoint(self.model, checkpoint).get('meta', {})
         self.model.dataset_meta = meta.get('dataset_meta', self.model.dataset_meta)
         self.box_nms_thr, self.oks_nms_thr = box_nms_thr, oks_nms_thr

@@ -65,9 +65,11 @@ class VideoPoses:
 
 def infer_share(estimator: PosePredictor, boxes: BoxSource, source: InferenceInput, share: range,
                 to_end: bool = False, drawer: Drawer | None = None, progress: str | None = None,
-                partial_path: Path | None = None, video_poses: VideoPoses | None = None) -> dict:
+                partial_path: Path | None = None, video_poses: VideoPoses | None = None,
+                heatmap_dir: Path | None = None) -> dict:
     """Poses in the images or frames ``share`` of ``source`` (a part of the run; a live source: until it ends or
-    is stopped, by Ctrl-C among others).
+    is stopped, by Ctrl-C among others). With ``heatmap_dir``, each image's (frame's) people's heatmaps go to
+    ``heatmap_dir/<its name without extension>.npz`` (:meth:`~.inference.ImagePoses.stage_heatmaps`).
 
     Returns ``results`` (COCO keypoint results in input order, with ``file_name``, for images ``image_id`` when
     known, for videos and tracked images ``frame_index``, and ``track_id`` when tracked), ``skipped`` ({name: why it
@@ -103,6 +105,9 @@ def infer_share(estimator: PosePredictor, boxes: BoxSource, source: InferenceInp
                 if not len(poses):
                     without_people.append(frame.name)
                     print_log(f'{frame.name}: no person found', logger='current', level=logging.INFO)
+                elif heatmap_dir is not None:
+                    with times('write'):
+                        np.savez_compressed(heatmap_dir / f'{Path(frame.name).stem}.npz', **poses.stage_heatmaps())
                 if drawer is not None:
                     drawer(frame.name, frame.image, poses, times)
     except BaseException:
@@ -174,7 +179,7 @@ def join_videos(parts: list[Path], out: VideoSink) -> None:
 def run_topdown_inference(estimator: PosePredictor, boxes: BoxSource, inputs: str, out_dir: str,
                           draw: bool = True, progress: bool = True, track: bool | None = None,
                           tracking: TrackingConfig = DEFAULT_TRACKING, smoothing: SmoothingConfig | None = None,
-                          show: bool = False) -> dict:
+                          show: bool = False, save_heatmaps: bool = False) -> dict:
     """Estimate poses in ``inputs`` (an image, a folder of images, an image-list ``.txt`` file, a video, or a live
     source: a camera index or a stream URL) and write ``out_dir/predictions.json`` (COCO keypoint results in input
     order, with ``file_name``, ``image_id`` when known, ``frame_index`` for video frames and ``track_id`` when
@@ -185,6 +190,8 @@ def run_topdown_inference(estimator: PosePredictor, boxes: BoxSource, inputs: st
     ``track``: give every pose a track id (:class:`~.pose_tracking.PoseTracker`, configured by ``tracking``);
     None: for videos and live sources, not for images. ``smoothing``: One-Euro filter the tracked keypoints
     (``raw_keypoints`` keeps the network's). ``show``: also show the drawings in a window (where a display exists).
+    ``save_heatmaps``: each person's heatmaps of every stage go to ``out_dir/heatmaps/<image name without
+    extension>.npz`` (one file per image or frame with people; the ``estimator`` made with ``stage_heatmaps=True``).
     A live source is processed as it arrives, dropping frames while the model is busy, until it ends or Ctrl-C.
 
     In a torch.distributed group, every rank processes its :func:`shard` of the input and writes it to
@@ -204,8 +211,13 @@ def run_topdown_inference(estimator: PosePredictor, boxes: BoxSource, inputs: st
     single = world_size == 1
     if source.live is not None and not single:
         raise InputError(f'{inputs}: a live source cannot be shared among processes (run tools/infer.py)')
+    if save_heatmaps and not estimator.stage_heatmaps:
+        raise ValueError('save_heatmaps needs a PosePredictor made with stage_heatmaps=True')
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    heatmap_dir = out / 'heatmaps' if save_heatmaps else None
+    if heatmap_dir is not None:
+        heatmap_dir.mkdir(exist_ok=True)
     parts_paths = [out / f'predictions.part-{r}-of-{world_size}.json' for r in range(world_size)]
     partial_path = (out / 'predictions.partial.json' if single else
                     parts_paths[rank].with_name(f'{parts_paths[rank].stem}.partial.json'))
@@ -231,7 +243,7 @@ def run_topdown_inference(estimator: PosePredictor, boxes: BoxSource, inputs: st
               f'{"frames" if source.video else "images"} {share.start + 1}-{share.stop} of {source.total} in {inputs}',
               file=sys.stderr, flush=True)
     part = infer_share(estimator, boxes, source, share, source.video and rank == world_size - 1, drawer,
-                       label if progress else None, partial_path, video_poses)
+                       label if progress else None, partial_path, video_poses, heatmap_dir)
 
     if single:
         parts = [part]

@@ -7,6 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from mmengine.config import Config
 from mmpose.datasets import CocoDataset
 
 from helpers.paths import DETECTOR_CONFIG as DET_CONFIG
@@ -16,6 +17,7 @@ from helpers.paths import SAMPLES
 from helpers.readme import run_readme
 from helpers.tools import load_tool
 from mspn_plugin.apis import BOX_NMS_THR, OKS_NMS_THR, PersonDetector, PosePredictor, run_topdown_inference
+from mspn_plugin.codecs import CoarseToFineHeatmap
 from mspn_plugin.datasets import DetectionFile, valid_boxes
 from mspn_plugin.evaluation import coco_keypoint_ap
 from mspn_plugin.testing.random_weights import save_random_person_detector
@@ -55,6 +57,31 @@ def test_infer_cli_predictions_score_as_the_test_tool(demo, tmp_path):
     assert {p['file_name'] for p in predictions} == {p.name for p in SAMPLES.glob('*.jpg')}
     assert all(len(p['keypoints']) == 51 and len(p['bbox']) == 4 and 'image_id' in p for p in predictions)
     assert sorted(p.name for p in (tmp_path / 'out/vis').iterdir()) == sorted(p.name for p in SAMPLES.glob('*.jpg'))
+
+
+def test_saved_heatmaps_of_every_stage_decode_to_the_predictions(checkpoint, tmp_path):
+    """--save-heatmaps writes, per image, every stage's heatmaps of every person (flip test on); decoding the last
+    stage's with the config's codec and mapping the cells to the image through the saved crop gives the keypoints of
+    predictions.json (which the fast path, without heatmaps, gives too); the earlier stage's are its own."""
+    common = [str(CONFIG), str(checkpoint), str(SAMPLES), '--bboxes', str(DETECTIONS), '--no-vis']
+    assert infer.main([*common, '--out-dir', str(tmp_path / 'maps'), '--save-heatmaps']) == 0
+    assert infer.main([*common, '--out-dir', str(tmp_path / 'plain')]) == 0
+    predictions = json.loads((tmp_path / 'maps/predictions.json').read_text())
+    plain = json.loads((tmp_path / 'plain/predictions.json').read_text())
+    np.testing.assert_allclose([p['keypoints'] for p in predictions], [p['keypoints'] for p in plain], atol=1e-3)
+    saved = sorted((tmp_path / 'maps/heatmaps').iterdir())
+    assert [p.name for p in saved] == sorted(f'{p.stem}.npz' for p in SAMPLES.glob('*.jpg'))
+    codec = CoarseToFineHeatmap(**{k: v for k, v in Config.fromfile(CONFIG).codec.items() if k != 'type'})
+    for path in saved:
+        maps = np.load(path)
+        people = [p for p in predictions if p['file_name'] == f'{path.stem}.jpg']
+        assert maps['heatmaps'].shape == (len(people), 2, 17, *codec.heatmap_size[::-1])
+        for person, prediction in enumerate(people):
+            in_input = codec.decode(maps['heatmaps'][person, -1])[0][0]
+            scale, center = maps['input_scale'][person], maps['input_center'][person]
+            in_image = in_input / maps['input_size'] * scale + center - scale / 2
+            np.testing.assert_allclose(in_image, np.reshape(prediction['keypoints'], (17, 3))[:, :2], atol=1e-2)
+            assert not np.allclose(maps['heatmaps'][person, 0], maps['heatmaps'][person, 1])
 
 
 def test_folder_with_a_corrupt_file_and_a_person_free_image(checkpoint, tmp_path):

@@ -1,5 +1,6 @@
 """Your own keypoints end to end: a made K=5 dataset trains (annotations checked first), evaluates with the
-metainfo's OKS sigmas, infers and draws through the same tools as COCO."""
+metainfo's OKS sigmas, infers, draws, saves heatmaps, browses its targets and plots its curves through the same tools
+as COCO."""
 import json
 import re
 import uuid
@@ -11,6 +12,7 @@ from helpers.paths import ROOT
 from helpers.tools import load_tool
 from mspn_plugin.evaluation.coco_keypoint_ap import coco_keypoint_ap
 from mspn_plugin.testing.keypoint_dataset import make_keypoint_dataset
+from mspn_plugin.visualization import read_run
 
 pytestmark = pytest.mark.slow
 TINY_CUSTOM = ROOT / 'tests/data/configs/mspn_tiny_custom.py'
@@ -56,8 +58,21 @@ def test_k5_dataset_trains_evaluates_infers_and_draws(tmp_path, capsys):
     (tmp_path / 'boxes.json').write_text(json.dumps(boxes))
     assert load_tool('infer').main([str(TINY_CUSTOM), str(checkpoint), str(made.img_dir), '--out-dir',
                                     str(tmp_path / 'out'), '--bboxes', str(tmp_path / 'boxes.json'),
-                                    '--images-json', str(made.ann_file), '--no-box-nms', '--no-oks-nms']) in (0, None)
+                                    '--images-json', str(made.ann_file), '--no-box-nms', '--no-oks-nms',
+                                    '--save-heatmaps']) in (0, None)
     inferred = json.loads((tmp_path / 'out/predictions.json').read_text())
     assert len(inferred) == 8 and all(len(p['keypoints']) == 15 for p in inferred)
     drawn = sorted(p.name for p in (tmp_path / 'out/vis').iterdir())
     assert drawn == sorted(p.name for p in made.img_dir.iterdir())
+    heatmaps = [np.load(path)['heatmaps'] for path in sorted((tmp_path / 'out/heatmaps').iterdir())]
+    assert len(heatmaps) == 4 and all(maps.shape == (2, 2, 5, 24, 16) for maps in heatmaps)  # people, stages, K
+
+    assert load_tool('analysis/browse_dataset').main([str(TINY_CUSTOM), '--out-dir', str(tmp_path / 'browse'),
+                                                      '--num', '2', '--cfg-options', *options]) == 0
+    assert len(list((tmp_path / 'browse').glob('*.png'))) == 2
+    # the training's curves: per-scale losses logged, validation at the iteration it ran (not at "epoch" 0)
+    run = read_run(tmp_path / 'work')
+    assert sorted(run.train['stage2_scale4_l2']) == [1, 2, 3] and list(run.val['coco/AP']) == [3]
+    assert load_tool('analysis/plot_curves').main([str(tmp_path / 'work'), '--out-dir', str(tmp_path / 'curves')]) == 0
+    assert sorted(p.name for p in (tmp_path / 'curves').iterdir()) == [
+        'learning_rate.png', 'losses.png', 'scale_losses.png', 'validation.png']

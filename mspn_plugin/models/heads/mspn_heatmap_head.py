@@ -152,24 +152,42 @@ class MSPNHeatmapHead(BaseHead):
         finest = self._check(feats)[-1][-1]
         return self.predictors[-1][-1](finest, finest.shape[-2:])
 
+    def forward_every_stage(self, feats: MultiStageFeatures | StageFeatures) -> list[Tensor]:
+        """What each stage alone predicts: S finest-scale heatmaps (B, K, H, W), the last one ``forward_final``'s."""
+        return [predictors[-1](stage[-1], stage[-1].shape[-2:])
+                for predictors, stage in zip(self.predictors, self._check(feats), strict=True)]
+
     def predict(self, feats, batch_data_samples: OptSampleList, test_cfg: OptConfigType = None) -> Predictions:
         """Decode keypoints, averaging with the flipped image's heatmaps when ``flip_test`` is set
-        (``feats`` is then ``[feats, flipped_feats]``, as MMPose's ``TopdownPoseEstimator`` passes it)."""
+        (``feats`` is then ``[feats, flipped_feats]``, as MMPose's ``TopdownPoseEstimator`` passes it).
+        With ``output_stage_heatmaps`` every stage's heatmaps are returned too (see ``predict_from_heatmaps``)."""
         test_cfg = test_cfg or {}
+        every_stage = test_cfg.get('output_stage_heatmaps', False)
+        forward = self.forward_every_stage if every_stage else (lambda f: [self.forward_final(f)])
         if test_cfg.get('flip_test', False):
             feats, flipped_feats = feats
-            heatmaps = merge_flipped_heatmaps(self.forward_final(feats), self.forward_final(flipped_feats),
-                                              batch_data_samples, test_cfg)
+            stages = [merge_flipped_heatmaps(maps, flipped, batch_data_samples, test_cfg)
+                      for maps, flipped in zip(forward(feats), forward(flipped_feats), strict=True)]
         else:
-            heatmaps = self.forward_final(feats)
-        return self.predict_from_heatmaps(heatmaps, test_cfg)
+            stages = forward(feats)
+        return self.predict_from_heatmaps(torch.stack(stages, 1) if every_stage else stages[0], test_cfg)
 
     def predict_from_heatmaps(self, heatmaps: Tensor, test_cfg: OptConfigType = None) -> Predictions:
-        """Decode final heatmaps (B, K, H, W); with ``output_heatmaps`` also return them as ``PixelData``."""
-        preds = self.decode(heatmaps)
-        if (test_cfg or {}).get('output_heatmaps', False):
-            return preds, [PixelData(heatmaps=hm) for hm in heatmaps.detach()]
-        return preds
+        """Decode final heatmaps (B, K, H, W), or the last of every stage's (B, S, K, H, W).
+
+        With ``output_heatmaps`` or ``output_stage_heatmaps`` the heatmaps are also returned, one ``PixelData``
+        per instance: ``heatmaps`` (K, H, W) the decoded ones and, for every stage's, ``stage_heatmaps``
+        (S * K, H, W), stage-major (``PixelData`` holds 3-D fields only)."""
+        test_cfg = test_cfg or {}
+        final = heatmaps[:, -1] if heatmaps.dim() == 5 else heatmaps
+        preds = self.decode(final)
+        if not (test_cfg.get('output_heatmaps', False) or heatmaps.dim() == 5):
+            return preds
+        fields = [PixelData(heatmaps=maps) for maps in final.detach()]
+        if heatmaps.dim() == 5:
+            for field, stages in zip(fields, heatmaps.detach(), strict=True):
+                field.stage_heatmaps = stages.flatten(0, 1)
+        return preds, fields
 
     def loss(self, feats, batch_data_samples: OptSampleList, train_cfg: OptConfigType = None) -> dict:
         """Coarse-to-fine losses of every stage and scale, plus ``acc_pose`` of the final output."""

@@ -57,9 +57,12 @@ class MSPNMultiScaleLoss(nn.Module):
             were clipped to 0/1 (MMPose's loaders do that) and the policy would empty every target, so training
             stops once, at its start, with the reason. A batch whose joints are all occluded is fine.
         loss_weight: global multiplier.
+        log_scale_losses: also return each scale's loss, unweighted and detached, as ``stage{s+1}_scale{l+1}_l2``
+            (for the training curves; MMEngine sums only the keys that contain ``loss``).
 
     Forward: ``preds[s][l]`` and ``targets[s][l]`` are (B, K, H, W) for stage s and scale l (coarsest
-    first); ``labelled`` and ``visible`` are (B, K). Returns ``{'loss_stage{s+1}': scalar}``.
+    first); ``labelled`` and ``visible`` are (B, K). Returns ``{'loss_stage{s+1}': scalar}`` (plus the
+    per-scale values with ``log_scale_losses``).
     """
 
     def __init__(self,
@@ -67,7 +70,8 @@ class MSPNMultiScaleLoss(nn.Module):
                  use_ohkm: bool = True,
                  ohkm_topk: int = 8,
                  mask_policy: str = 'labelled',
-                 loss_weight: float = 1.0) -> None:
+                 loss_weight: float = 1.0,
+                 log_scale_losses: bool = True) -> None:
         super().__init__()
         if mask_policy not in MASK_POLICIES:
             raise ValueError(f'mask_policy must be one of {MASK_POLICIES}, got {mask_policy!r}')
@@ -78,6 +82,7 @@ class MSPNMultiScaleLoss(nn.Module):
         self.ohkm_topk = ohkm_topk
         self.mask_policy = mask_policy
         self.loss_weight = loss_weight
+        self.log_scale_losses = log_scale_losses
         self._labelled_seen = 0
         self._flags_checked = mask_policy != 'visible'
 
@@ -110,5 +115,7 @@ class MSPNMultiScaleLoss(nn.Module):
                 else:
                     loss = plain_l2_loss(pred, target, labelled, visible, self.mask_policy)
                 total = total + self.scale_weights[scale] * loss
+                if self.log_scale_losses:
+                    losses[f'stage{s + 1}_scale{scale + 1}_l2'] = loss.detach()
             losses[f'loss_stage{s + 1}'] = total * self.loss_weight
         return losses

@@ -34,6 +34,7 @@ class MSPNTopdownEstimator(TopdownPoseEstimator):
         channels_last: keep the convolution weights, the training inputs and the inference copy in
             channels-last memory format (faster with oneDNN on CPU and cuDNN on recent GPUs; the values and
             the ``state_dict`` keys are the same, only the strides differ).
+            ``test_cfg.output_stage_heatmaps`` (every stage's heatmaps) takes MMPose's path.
         **kwargs: the arguments of MMPose's ``TopdownPoseEstimator``.
     """
 
@@ -67,7 +68,9 @@ class MSPNTopdownEstimator(TopdownPoseEstimator):
 
     def predict(self, inputs: Tensor, data_samples: SampleList) -> SampleList:
         """MMPose's ``predict`` contract; see the class docstring for the fast path."""
-        if not (self.fast_inference and hasattr(self.head, 'forward_final')):
+        # every stage's heatmaps (``output_stage_heatmaps``) come from the head's own predict
+        if (not (self.fast_inference and hasattr(self.head, 'forward_final'))
+                or self.test_cfg.get('output_stage_heatmaps', False)):
             return super().predict(inputs, data_samples)
         network = self.inference_network()
         flip_test = self.test_cfg.get('flip_test', False)

@@ -180,6 +180,30 @@ def test_flip_test_averages_with_the_flipped_and_swapped_heatmaps():
     torch.testing.assert_close(fields[0].heatmaps, ((direct + mirrored) / 2)[0])
 
 
+def test_every_stage_heatmaps_are_each_stage_finest_predictor_flip_averaged():
+    torch.manual_seed(0)
+    head = make_head(num_stages=2).eval()
+    feats, flipped_feats = [stage_feats(2), stage_feats(2)], [stage_feats(2), stage_feats(2)]
+    samples = make_pose_data_samples(head.decoder, 2)
+    test_cfg = dict(flip_test=True, output_stage_heatmaps=True)
+    preds, fields = head.predict([feats, flipped_feats], samples, test_cfg=test_cfg)
+    final_preds, final_fields = head.predict([feats, flipped_feats], samples,
+                                             test_cfg=dict(flip_test=True, output_heatmaps=True))
+    flip_indices = samples[0].metainfo['flip_indices']
+    with torch.no_grad():
+        for stage in range(2):
+            direct = head.predictors[stage][-1](feats[stage][-1], (16, 12))
+            mirrored = head.predictors[stage][-1](flipped_feats[stage][-1], (16, 12)).flip(-1)[:, flip_indices]
+            for person in range(2):
+                torch.testing.assert_close(fields[person].stage_heatmaps[stage * 17:(stage + 1) * 17],
+                                           ((direct + mirrored) / 2)[person])
+    for person in range(2):
+        assert fields[person].stage_heatmaps.shape == (2 * 17, 16, 12)
+        torch.testing.assert_close(fields[person].heatmaps, final_fields[person].heatmaps)
+        np.testing.assert_array_equal(preds[person].keypoints, final_preds[person].keypoints)
+    assert not torch.allclose(fields[0].stage_heatmaps[:17], fields[0].stage_heatmaps[17:])
+
+
 def test_predictions_follow_the_papers_decoding_worked_by_hand():
     """One keypoint's heatmap holds 200 at cell (x 5, y 7) and 160 at (6, 7): after the post-Gaussian filter the
     maximum stays at (5, 7) and the second highest response is (6, 7), so the keypoint moves a quarter cell to

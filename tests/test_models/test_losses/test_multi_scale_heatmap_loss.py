@@ -36,16 +36,22 @@ def test_ohkm_keeps_the_hardest_labelled_keypoints():
 
 def test_module_weights_scales_and_reports_each_stage():
     torch.manual_seed(0)
-    preds = [[torch.randn(2, 3, 4, 4) for _ in range(2)] for _ in range(2)]
+    preds = [[torch.randn(2, 3, 4, 4, requires_grad=True) for _ in range(2)] for _ in range(2)]
     targets = [[torch.randn(2, 3, 4, 4) for _ in range(2)] for _ in range(2)]
     ones = torch.ones(2, 3)
     loss = MSPNMultiScaleLoss(scale_weights=(0.5, 2.0), ohkm_topk=1, mask_policy='labelled')
     losses = loss(preds, targets, ones, ones)
-    assert sorted(losses) == ['loss_stage1', 'loss_stage2']
+    assert sorted(k for k in losses if 'loss' in k) == ['loss_stage1', 'loss_stage2']
     for s in range(2):
-        expected = (0.5 * plain_l2_loss(preds[s][0], targets[s][0], ones, ones, 'labelled')
-                    + 2.0 * ohkm_l2_loss(preds[s][1], targets[s][1], ones, 1))
-        torch.testing.assert_close(losses[f'loss_stage{s + 1}'], expected)
+        coarse = plain_l2_loss(preds[s][0], targets[s][0], ones, ones, 'labelled')
+        fine = ohkm_l2_loss(preds[s][1], targets[s][1], ones, 1)
+        torch.testing.assert_close(losses[f'loss_stage{s + 1}'], 0.5 * coarse + 2.0 * fine)
+        # each scale's own loss is logged, unweighted and outside the sum MMEngine back-propagates
+        torch.testing.assert_close(losses[f'stage{s + 1}_scale1_l2'], coarse)
+        torch.testing.assert_close(losses[f'stage{s + 1}_scale2_l2'], fine)
+        assert not losses[f'stage{s + 1}_scale1_l2'].requires_grad
+    assert sorted(MSPNMultiScaleLoss((0.5, 2.0), log_scale_losses=False)(preds, targets, ones, ones)) == [
+        'loss_stage1', 'loss_stage2']
 
 
 def test_without_ohkm_the_finest_scale_is_plain_l2():
