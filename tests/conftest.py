@@ -112,15 +112,27 @@ def pytest_configure(config) -> None:
         torch.set_num_threads(1)
 
 
+def _shares_a_fixture_of_its_module(item) -> bool:
+    """Whether the test uses a module- or session-scoped fixture defined in its own module (pytest keeps no public
+    record of where a fixture was defined: ``_fixtureinfo`` is read, a test of the grouping below watches it)."""
+    module = item.nodeid.split('::')[0]
+    return any(definitions[-1].scope in ('module', 'session') and definitions[-1].baseid == module
+               for definitions in item._fixtureinfo.name2fixturedefs.values())
+
+
 def pytest_itemcollected(item) -> None:
-    """Tests sharing a session training run go to one xdist worker, so that the training runs once (marked as each
-    test is collected: pytest-xdist reads the groups when the collection is complete)."""
+    """Tests sharing a session training run go to one xdist worker, so that the training runs once; so do the tests
+    of a module that share one of its module-scoped fixtures (an export, a made checkpoint), which each worker would
+    otherwise make again (marked as each test is collected: pytest-xdist reads the groups when the collection is
+    complete)."""
     if 'demo' in item.fixturenames:
         item.add_marker(pytest.mark.xdist_group('demo'))
     elif {'tiny_run', 'two_process_run'} & set(item.fixturenames):
         item.add_marker(pytest.mark.xdist_group('tiny_runs'))
     elif 'slurm_cluster' in item.fixturenames:
         item.add_marker(pytest.mark.xdist_group('slurm'))
+    elif _shares_a_fixture_of_its_module(item):
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split('::')[0]))
 
 
 def _start_order(item) -> int:

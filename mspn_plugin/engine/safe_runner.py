@@ -31,7 +31,8 @@ class SafeRunner(Runner):
     Built from a config, it first checks that the head predicts as many keypoints as the datasets define
     (:func:`~mspn_plugin.engine.keypoint_count.check_keypoint_count`), keeps the config text it logs and saves
     unformatted, then fits the config's schedule to the number of processes and their batch
-    (:func:`~mspn_plugin.engine.schedule_scaling.fit_schedule`), so the saved config shows what ran.
+    (:func:`~mspn_plugin.engine.schedule_scaling.fit_schedule`), so the saved config shows what ran. Every run gets
+    its own visualizer, and so its own ``vis_data``.
     """
 
     @classmethod
@@ -48,6 +49,15 @@ class SafeRunner(Runner):
         if note:
             runner.logger.info(note)
         return runner
+
+    def build_visualizer(self, visualizer=None):
+        """MMEngine's visualizer, named after this run's log folder: MMPose's runtime names it ``'visualizer'``, and
+        MMEngine hands a second run in the same process (a notebook, tools called in-process) the first run's
+        instance, which would write this run's ``vis_data/scalars.json`` into the first run's work directory. (The
+        experiment name would not do: two runs started in the same second share it.)"""
+        if isinstance(visualizer, dict):
+            visualizer = dict(visualizer, name=f'visualizer:{self._log_dir}')
+        return super().build_visualizer(visualizer)
 
     @master_only
     def save_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:

@@ -42,3 +42,13 @@ def test_checkpoints_that_do_not_fit_are_refused_naming_the_keys(runner, tmp_pat
         runner.load_checkpoint(str(path))
     torch.save({'state_dict': {f'module.{key}': value for key, value in state_dict.items()}}, path)
     runner.load_checkpoint(str(path))  # a distributed run's prefix is fine
+
+
+def test_two_runs_in_one_process_log_into_their_own_work_dirs(tmp_path):
+    """MMPose's runtime names the visualizer 'visualizer'; MMEngine alone would hand the second run the first
+    run's instance, and the second run's scalars would land in the first run's vis_data."""
+    first, second = (build_runner(prepare_config(TINY, work_dir=str(tmp_path / name))) for name in ('a', 'b'))
+    for runner, work_dir in ((first, tmp_path / 'a'), (second, tmp_path / 'b')):
+        runner.visualizer.add_scalars({'loss': 1.0}, step=1)
+        assert list(work_dir.glob('*/vis_data/scalars.json')), f'nothing logged under {work_dir}'
+    assert first.visualizer is not second.visualizer
