@@ -1,5 +1,5 @@
 from .detections import DetectionFile, DetectionFileError, checked_detection_file, coco_style_id, valid_boxes
-from .pipeline_codec import with_codec
+from .pipeline_codec import with_codec, with_metainfo_body_split
 from .transforms import (
     KeepVisibilityFlags,
     LabelledAsVisible,
@@ -12,4 +12,4 @@ from .transforms import (
 
 __all__ = ['DetectionFile', 'DetectionFileError', 'KeepVisibilityFlags', 'LabelledAsVisible', 'RandomBoxExtension',
            'ReadImage', 'UniformScaleRotation', 'UpperLowerBodyCrop', 'ZeroBasedKeypoints', 'checked_detection_file',
-           'coco_style_id', 'valid_boxes', 'with_codec']
+           'coco_style_id', 'valid_boxes', 'with_codec', 'with_metainfo_body_split']

@@ -69,11 +69,10 @@ def test_hook_leaves_a_loaded_or_resumed_model_alone(two_keypoint_checkpoint, ca
 
 
 CONFIG = '''_base_ = [{tiny!r}]
+from mspn_plugin.datasets import with_metainfo_body_split  # noqa: E402
 metainfo = dict(from_file={metainfo!r})
 model = dict(head=dict(out_channels=5))
-# the COCO pipeline names COCO's upper/lower body joints; these come from the metainfo
-train_pipeline = [dict(step, upper_body_ids=None, lower_body_ids=None) if step['type'] == 'UpperLowerBodyCrop'
-                  else step for step in _base_.train_pipeline]
+train_pipeline = with_metainfo_body_split(_base_.train_pipeline)
 train_dataloader = dict(dataset=dict(metainfo=metainfo, ann_file={annotations!r}, pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(metainfo=metainfo, ann_file={annotations!r}))
 test_dataloader = val_dataloader

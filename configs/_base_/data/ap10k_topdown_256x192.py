@@ -2,11 +2,11 @@
 # dataset class and metainfo (flip pairs, half-body split, sigmas), split 1, ground-truth boxes at test time, COCO AP
 # (prefix ap10k).
 _base_ = ['coco_topdown_256x192.py']
+from mspn_plugin.datasets import with_metainfo_body_split  # noqa: E402  (after _base_: MMEngine reads the config as such)
 
 dataset_type = 'AP10KDataset'
 data_root = 'data/ap10k/'
-train_pipeline = [dict(step, upper_body_ids=None, lower_body_ids=None) if step['type'] == 'UpperLowerBodyCrop'
-                  else step for step in _base_.train_pipeline]
+train_pipeline = with_metainfo_body_split(_base_.train_pipeline)
 train_dataloader = dict(dataset=dict(
     type=dataset_type, data_root=data_root, ann_file='annotations/ap10k-train-split1.json',
     data_prefix=dict(img='data/'), pipeline=train_pipeline))

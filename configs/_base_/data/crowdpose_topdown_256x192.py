@@ -2,12 +2,11 @@
 # dataset class and metainfo (flip pairs, half-body split and sigmas come from it), trained on trainval, evaluated on
 # test with the CrowdPose AP (iou_type keypoints_crowd, no area ranges: AP(E)/AP(M)/AP(H) by crowd index).
 _base_ = ['coco_topdown_256x192.py']
+from mspn_plugin.datasets import with_metainfo_body_split  # noqa: E402  (after _base_: MMEngine reads the config as such)
 
 dataset_type = 'CrowdPoseDataset'
 data_root = 'data/crowdpose/'
-# the half-body crop splits the keypoints by the dataset's metainfo (the authors' ids are for COCO's 17)
-train_pipeline = [dict(step, upper_body_ids=None, lower_body_ids=None) if step['type'] == 'UpperLowerBodyCrop'
-                  else step for step in _base_.train_pipeline]
+train_pipeline = with_metainfo_body_split(_base_.train_pipeline)
 train_dataloader = dict(dataset=dict(
     type=dataset_type, data_root=data_root, ann_file='annotations/mmpose_crowdpose_trainval.json',
     data_prefix=dict(img='images/'), pipeline=train_pipeline))

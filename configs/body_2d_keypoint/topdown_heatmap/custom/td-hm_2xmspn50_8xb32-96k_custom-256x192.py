@@ -3,15 +3,14 @@
 # custom_keypoints_metainfo.py and README "Your own keypoints"). Set metainfo_file, num_keypoints and the data paths;
 # the flip pairs, half-body split and OKS sigmas then come from the metainfo.
 _base_ = ['../coco/td-hm_2xmspn50_8xb32-96k_coco-256x192.py']
+from mspn_plugin.datasets import with_metainfo_body_split  # noqa: E402  (after _base_: MMEngine reads the config as such)
 
 metainfo_file = '{{fileDirname}}/../../../_base_/data/custom_keypoints_metainfo.py'
 num_keypoints = 5
 data_root = 'data/custom/'
 
 model = dict(head=dict(out_channels=num_keypoints))
-# the half-body crop splits the keypoints by their metainfo `type` (the COCO configs give the authors' split)
-train_pipeline = [dict(step, upper_body_ids=None, lower_body_ids=None) if step['type'] == 'UpperLowerBodyCrop'
-                  else step for step in _base_.train_pipeline]
+train_pipeline = with_metainfo_body_split(_base_.train_pipeline)
 train_dataloader = dict(dataset=dict(
     data_root=data_root, metainfo=dict(from_file=metainfo_file), ann_file='annotations/train.json',
     data_prefix=dict(img='images/'), pipeline=train_pipeline))
