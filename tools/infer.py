@@ -136,8 +136,6 @@ def run(args: argparse.Namespace) -> None:
                   f'{live["latency_max_s"]:.3f} s max')
         print(f'predictions: {args.out_dir}/predictions.json' + (
             f', tracks: {args.out_dir}/tracks.json' if 'tracks' in summary else ''))
-    if dist.is_initialized():
-        dist.destroy_process_group()
 
 
 def main(argv: list[str] | None = None) -> int:

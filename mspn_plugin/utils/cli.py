@@ -26,8 +26,10 @@ def runner_parser(description: str, epilog: str) -> argparse.ArgumentParser:
 def exit_status(run: Callable[[], object], config: str | None = None) -> int:
     """Run ``run``; 0 when it completes, 1 with ``error: <file>: <problem>`` on stderr (no traceback) when an input
     file is bad (:func:`~mspn_plugin.utils.errors.input_error_message`). Other errors propagate."""
+    completed = False
     try:
         run()
+        completed = True
     except Exception as error:
         message = input_error_message(error, config)
         if message is None:
@@ -35,8 +37,17 @@ def exit_status(run: Callable[[], object], config: str | None = None) -> int:
         print(f'error: {message}', file=sys.stderr)
         return 1
     finally:
-        # a gloo process group left to the interpreter's shutdown can abort the process ("terminate called without
-        # an active exception"), and srun then cancels the job's other tasks
-        if dist.is_available() and dist.is_initialized():
-            dist.destroy_process_group()
+        _end_process_group(completed)
     return 0
+
+
+def _end_process_group(completed: bool) -> None:
+    """Destroy the default process group (if any) before the interpreter's shutdown does: a gloo group left to it can
+    abort the process ("terminate called without an active exception"), and srun then cancels the other tasks. After
+    a completed run the ranks first meet at a barrier, so that none closes its connections while another still
+    reads from them (after a failure a barrier could wait forever)."""
+    if not (dist.is_available() and dist.is_initialized()):
+        return
+    if completed:
+        dist.barrier()
+    dist.destroy_process_group()
