@@ -12,6 +12,8 @@ from .tools import run
 
 README = ROOT / 'README.md'
 PLACEHOLDER = re.compile(r'(?<![\w$/.-])[A-Z][A-Z0-9_]*[A-Z0-9](?![\w=/])')
+# what only a shell interprets (outside quotes or not, a word with these goes to bash)
+SHELL_SYNTAX = re.compile(r'[$`|;&<>(){}*?~\\!#\[\]]')
 # run by CI itself, not from inside the test suite it runs
 NOT_RUN_BY_TESTS = ('make test', 'make test-no-slurm')
 
@@ -45,5 +47,10 @@ def fill(command: str, **values) -> str:
 def run_readme(command: str, check: bool = True, env: dict | None = None, extra: str = '',
                **values) -> subprocess.CompletedProcess:
     """Run README command ``command`` as written, placeholders filled with ``values`` (and ``extra`` appended, for
-    an output location), from the repository root."""
-    return run('bash', '-c', f'{fill(readme_command(command), **values)} {extra}'.strip(), check=check, env=env)
+    an output location), from the repository root: by bash, or, for a plain ``python SCRIPT ARGS`` with nothing for
+    a shell to expand, as its words (which :func:`~helpers.tools.run` may run in a pre-imported interpreter)."""
+    line = f'{fill(readme_command(command), **values)} {extra}'.strip()
+    words = shlex.split(line)
+    if SHELL_SYNTAX.search(line) or '=' in words[0]:
+        return run('bash', '-c', line, check=check, env=env)
+    return run(*words, check=check, env=env)

@@ -6,6 +6,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .paths import ROOT, TOOLS
+from .warm_python import run_warm, runs_warm
 
 # subprocesses find the test helpers (helpers.hooks) the same way this process does
 TEST_PYTHONPATH = os.pathsep.join(p for p in [str(ROOT / 'tests'), os.environ.get('PYTHONPATH', '')] if p)
@@ -22,15 +23,19 @@ def load_tool(name: str) -> ModuleType:
     return module
 
 
-def _environment(env: dict | None) -> dict:
+def tool_environment(env: dict | None) -> dict:
     return dict(os.environ, PYTHONPATH=TEST_PYTHONPATH, **{k: str(v) for k, v in (env or {}).items()})
 
 
 def run(*args, env: dict | None = None, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
     """Run a command from the repository root (as the README's commands are run); with ``check``, fail the test
-    with the end of its output unless it succeeds."""
-    result = subprocess.run([str(a) for a in args], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                            env=_environment(env))
+    with the end of its output unless it succeeds. ``python SCRIPT ...`` runs in a pre-imported interpreter
+    (:mod:`helpers.warm_python`) where its environment allows."""
+    args, full_env, server_env = [str(a) for a in args], tool_environment(env), tool_environment(None)
+    if runs_warm(args, full_env, server_env):
+        result = run_warm(args, full_env, server_env, timeout)
+    else:
+        result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=full_env)
     if check:
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result
@@ -41,4 +46,4 @@ def start(*args, log: Path, env: dict | None = None) -> subprocess.Popen:
     process group of its own (``os.killpg(process.pid, ...)`` reaches everything it started)."""
     with open(log, 'w') as out:
         return subprocess.Popen([str(a) for a in args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env=_environment(env), start_new_session=True)
+                                env=tool_environment(env), start_new_session=True)
