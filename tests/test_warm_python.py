@@ -36,6 +36,15 @@ def test_a_script_sees_what_a_new_interpreter_gives_it(tmp_path):
     assert '"ours_imported": false' in warm.stdout
 
 
+def test_code_given_with_c_sees_what_a_new_interpreter_gives_it():
+    args = [sys.executable, '-c', 'import sys; print(__name__, sys.argv, repr(sys.path[0])); sys.exit(sys.argv[1])',
+            'a message']
+    warm = run_warm(args, tool_environment(None), tool_environment(None), timeout=60)
+    real = subprocess.run(args, cwd=ROOT, env=tool_environment(None), capture_output=True, text=True)
+    assert (warm.returncode, warm.stdout, warm.stderr) == (real.returncode, real.stdout, real.stderr)
+    assert warm.returncode == 1 and warm.stdout == "__main__ ['-c', 'a message'] ''\n" and warm.stderr == 'a message\n'
+
+
 def test_an_uncaught_exception_and_a_timeout_end_as_in_a_new_interpreter(tmp_path):
     script = tmp_path / 'script.py'
     script.write_text('import sys, time\nif sys.argv[1] == "raise":\n    raise ValueError("bad")\ntime.sleep(60)\n')
@@ -52,4 +61,5 @@ def test_settings_read_at_start_up_get_a_new_interpreter():
     assert not runs_warm(args, tool_environment({'OMP_NUM_THREADS': '7'}), server)
     assert not runs_warm(args, dict(server, PYTHONPATH='/elsewhere'), server)
     assert not runs_warm(['bash', 'tools/dist_train.sh'], server, server)
-    assert not runs_warm([sys.executable, '-c', 'print(1)'], server, server)
+    assert runs_warm([sys.executable, '-c', 'print(1)'], server, server)
+    assert not runs_warm([sys.executable, '-m', 'pytest'], server, server)

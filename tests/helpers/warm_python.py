@@ -1,5 +1,6 @@
-"""``python SCRIPT ARGS`` without the interpreter's start-up: the script runs in a child forked from a server process
-that imported torch, MMEngine, MMCV and MMPose once (:mod:`helpers.warm_python_server`).
+"""``python SCRIPT ARGS`` (and ``python -c CODE ARGS``) without the interpreter's start-up: the script runs in a
+child forked from a server process that imported torch, MMEngine, MMCV and MMPose once
+(:mod:`helpers.warm_python_server`).
 
 Importing that stack costs about 7 s of CPU a process on this machine, and the tests run the README's tool commands
 some thirty times. The child runs the script as a new interpreter would: same argv, ``sys.path[0]``, working
@@ -25,10 +26,10 @@ READ_AT_START = ('PYTHON', 'OMP_', 'MKL_', 'KMP_', 'OPENBLAS', 'TORCH', 'PYTORCH
 
 
 def runs_warm(args: list[str], env: dict, server_env: dict) -> bool:
-    """Whether ``args`` is ``<this interpreter> SCRIPT.py ...`` and ``env`` sets nothing read at start-up differently
-    from ``server_env``, the server's environment."""
+    """Whether ``args`` is ``<this interpreter> SCRIPT.py ...`` (or ``-c CODE ...``) and ``env`` sets nothing read
+    at start-up differently from ``server_env``, the server's environment."""
     python = args[0] if args else ''
-    if len(args) < 2 or not args[1].endswith('.py'):
+    if not (len(args) >= 2 and args[1].endswith('.py') or len(args) >= 3 and args[1] == '-c'):
         return False
     if python not in ('.venv/bin/python', sys.executable) and Path(python).resolve() != Path(sys.executable).resolve():
         return False

@@ -1,10 +1,11 @@
-"""The server side of :mod:`helpers.warm_python`: imports the third-party stack once, then forks a child per request
-that runs ``python SCRIPT ARGS`` as a new interpreter would (argv, ``sys.path[0]``, working directory, environment,
-stdout and stderr to files, ``__main__``, exit status, atexit handlers).
+"""The server side of :mod:`helpers.warm_python`: imports the third-party stack once, then forks a child per
+request that runs ``python SCRIPT ARGS`` (or ``python -c CODE ARGS``) as a new interpreter would: argv,
+``sys.path[0]``, working directory, environment, stdout and stderr to files, ``__main__``, exit status, atexit
+handlers.
 
-Protocol, one JSON request per line on stdin: ``{"argv": [script, *args], "cwd": ..., "env": {...}, "stdout": path,
-"stderr": path}``; the server answers ``pid N`` when the child starts and ``status N`` when it ends (N as
-``subprocess`` reports it: minus the signal number for a child killed by a signal).
+Protocol, one JSON request per line on stdin: ``{"argv": [SCRIPT or "-c", ...], "cwd": ..., "env": {...},
+"stdout": path, "stderr": path}``; the server answers ``pid N`` when the child starts and ``status N`` when it ends
+(N as ``subprocess`` reports it: minus the signal number for a child killed by a signal).
 
 Nothing of this project is imported here (``mspn_plugin`` registers its modules in each child, as a real run does).
 """
@@ -34,6 +35,19 @@ def _exit_code(error: SystemExit) -> int:
     return 1
 
 
+def _run_main(argv: list[str]) -> None:
+    """``SCRIPT ARGS`` or ``-c CODE ARGS``, with the ``sys.argv`` and ``sys.path[0]`` the interpreter would give."""
+    if argv[0] == '-c':
+        sys.argv, sys.path[0] = ['-c', *argv[2:]], ''
+        main = type(sys)('__main__')
+        sys.modules['__main__'] = main
+        exec(compile(argv[1], '<string>', 'exec'), main.__dict__)
+    else:
+        script = os.path.abspath(argv[0])
+        sys.argv, sys.path[0] = list(argv), os.path.dirname(script)
+        runpy.run_path(script, run_name='__main__')
+
+
 def _run_child(request: dict) -> None:
     """In the forked child: become ``python SCRIPT ARGS`` and leave with its exit status (never returns)."""
     code = 1
@@ -49,11 +63,8 @@ def _run_child(request: dict) -> None:
         sys.stdin = open(0, closefd=False)
         sys.stdout = open(1, 'w', closefd=False)
         sys.stderr = open(2, 'w', closefd=False, errors='backslashreplace')
-        script = os.path.abspath(request['argv'][0])
-        sys.argv = list(request['argv'])
-        sys.path[0] = os.path.dirname(script)
         try:
-            runpy.run_path(script, run_name='__main__')
+            _run_main(request['argv'])
             code = 0
         except SystemExit as error:
             code = _exit_code(error)

@@ -1,5 +1,4 @@
 import json
-import subprocess
 import sys
 
 import numpy as np
@@ -12,6 +11,7 @@ from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
 
 from helpers.paths import TINY
+from helpers.tools import run
 from mspn_plugin.apis import export_heatmap_onnx
 from mspn_plugin.testing import randomise_weights_
 
@@ -74,6 +74,5 @@ def test_the_inference_api_imports_without_the_export_tools():
             '    export_heatmap_onnx(None, "unused.onnx", (64, 96))\n'
             'except ImportError as error:\n'
             '    print(error)\n')
-    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = run(sys.executable, '-c', code)
     assert result.stdout.startswith('the ONNX export needs the export extra: pip install "mspn_plugin[export]"')
