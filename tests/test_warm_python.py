@@ -2,6 +2,7 @@
 must be indistinguishable, to the script, from a new interpreter."""
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -63,3 +64,17 @@ def test_settings_read_at_start_up_get_a_new_interpreter():
     assert not runs_warm(['bash', 'tools/dist_train.sh'], server, server)
     assert runs_warm([sys.executable, '-c', 'print(1)'], server, server)
     assert not runs_warm([sys.executable, '-m', 'pytest'], server, server)
+
+
+def test_commands_of_two_threads_run_together(tmp_path):
+    """The second of two simultaneous commands gets a process of its own: each waits here for the other's file."""
+    script = tmp_path / 'script.py'
+    script.write_text('import pathlib, sys, time\n'
+                      'folder, mine, other = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]\n'
+                      '(folder / mine).touch()\n'
+                      'while not (folder / other).exists():\n'
+                      '    time.sleep(0.05)\n')
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda names: run(sys.executable, script, tmp_path, *names, timeout=120),
+                                [('a', 'b'), ('b', 'a')]))
+    assert [r.returncode for r in results] == [0, 0]

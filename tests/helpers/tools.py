@@ -32,9 +32,8 @@ def run(*args, env: dict | None = None, check: bool = True, timeout: float = 900
     with the end of its output unless it succeeds. ``python SCRIPT ...`` runs in a pre-imported interpreter
     (:mod:`helpers.warm_python`) where its environment allows."""
     args, full_env, server_env = [str(a) for a in args], tool_environment(env), tool_environment(None)
-    if runs_warm(args, full_env, server_env):
-        result = run_warm(args, full_env, server_env, timeout)
-    else:
+    result = run_warm(args, full_env, server_env, timeout) if runs_warm(args, full_env, server_env) else None
+    if result is None:
         result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=full_env)
     if check:
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -41,17 +41,20 @@ class _Server:
     """One server per test process, started at the first request and stopped at exit."""
 
     _instance = None
+    _starting = threading.Lock()
 
     def __init__(self, env: dict):
+        self.busy = threading.Lock()
         self.process = subprocess.Popen([sys.executable, str(SERVER)], cwd=ROOT, env=env, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, text=True, bufsize=1)
         atexit.register(self.stop)
 
     @classmethod
     def get(cls, env: dict) -> '_Server':
-        if cls._instance is None or cls._instance.process.poll() is not None:
-            cls._instance = cls(env)
-        return cls._instance
+        with cls._starting:
+            if cls._instance is None or cls._instance.process.poll() is not None:
+                cls._instance = cls(env)
+            return cls._instance
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -64,23 +67,30 @@ class _Server:
         return int(line.split()[1])
 
 
-def run_warm(args: list[str], env: dict, server_env: dict, timeout: float) -> subprocess.CompletedProcess:
+def run_warm(args: list[str], env: dict, server_env: dict, timeout: float) -> subprocess.CompletedProcess | None:
     """Run ``args`` (``python SCRIPT ...``, see :func:`runs_warm`) from the repository root in a child of the server
     started with ``server_env``; the result as ``subprocess.run(capture_output=True, text=True)`` gives it
-    (``TimeoutExpired`` after ``timeout`` seconds, the child killed)."""
+    (``TimeoutExpired`` after ``timeout`` seconds, the child killed). ``None`` while the server runs a command of
+    another thread (commands that run together, such as two nodes of one training, must not wait for each other):
+    the caller starts a process instead."""
     server = _Server.get(server_env)
-    with tempfile.TemporaryDirectory() as folder:
-        out, err = Path(folder, 'stdout'), Path(folder, 'stderr')
-        request = dict(argv=args[1:], cwd=str(ROOT), env=env, stdout=str(out), stderr=str(err))
-        server.process.stdin.write(json.dumps(request) + '\n')
-        pid = server.answer('pid')
-        timer = _Killer(pid, timeout)
-        try:
-            status = server.answer('status')
-        finally:
-            timer.cancel()
-        stdout = out.read_text(errors='backslashreplace')
-        stderr = err.read_text(errors='backslashreplace')
+    if not server.busy.acquire(blocking=False):
+        return None
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            out, err = Path(folder, 'stdout'), Path(folder, 'stderr')
+            request = dict(argv=args[1:], cwd=str(ROOT), env=env, stdout=str(out), stderr=str(err))
+            server.process.stdin.write(json.dumps(request) + '\n')
+            pid = server.answer('pid')
+            timer = _Killer(pid, timeout)
+            try:
+                status = server.answer('status')
+            finally:
+                timer.cancel()
+            stdout = out.read_text(errors='backslashreplace')
+            stderr = err.read_text(errors='backslashreplace')
+    finally:
+        server.busy.release()
     if timer.fired:
         raise subprocess.TimeoutExpired(args, timeout, stdout, stderr)
     return subprocess.CompletedProcess(args, status, stdout, stderr)
