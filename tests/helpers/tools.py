@@ -27,12 +27,15 @@ def tool_environment(env: dict | None) -> dict:
     return dict(os.environ, PYTHONPATH=TEST_PYTHONPATH, **{k: str(v) for k, v in (env or {}).items()})
 
 
-def run(*args, env: dict | None = None, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
+def run(*args, env: dict | None = None, check: bool = True, timeout: float = 900,
+        new_process: bool = False) -> subprocess.CompletedProcess:
     """Run a command from the repository root (as the README's commands are run); with ``check``, fail the test
     with the end of its output unless it succeeds. ``python SCRIPT ...`` runs in a pre-imported interpreter
-    (:mod:`helpers.warm_python`) where its environment allows."""
+    (:mod:`helpers.warm_python`) where its environment allows, unless ``new_process`` (for a command that measures
+    its own process: a forked child shares the server's heap and page tables)."""
     args, full_env, server_env = [str(a) for a in args], tool_environment(env), tool_environment(None)
-    result = run_warm(args, full_env, server_env, timeout) if runs_warm(args, full_env, server_env) else None
+    warm = not new_process and runs_warm(args, full_env, server_env)
+    result = run_warm(args, full_env, server_env, timeout) if warm else None
     if result is None:
         result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=full_env)
     if check:

@@ -1,6 +1,7 @@
 """tools/analysis/inference_memory.py on a short run with a leak planted in its inference path: the growth it reports
 is the leak's, and a growth above --max-growth-mb fails the run (CHANGELOG.md has a 1,000-image result without one).
-The run has a process of its own: in a test worker, memory freed by earlier tests would absorb the leak."""
+The run has a new process of its own: in a test worker, or a child forked from the warm interpreter, memory freed
+earlier could absorb the leak."""
 import json
 import sys
 
@@ -31,7 +32,7 @@ sys.exit(tool.main(sys.argv[1:]))
 def test_a_planted_leak_is_measured_and_fails_the_run(tmp_path):
     checkpoint = save_random_checkpoint(TINY, tmp_path / 'tiny.pth')
     result = run(sys.executable, '-c', LEAKING_RUN, TINY, checkpoint, '--images', '30', '--warmup', '10',
-                 '--no-flip', '--max-growth-mb', '30', check=False)
+                 '--no-flip', '--max-growth-mb', '30', check=False, new_process=True)
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report['images'] == 30 and report['warmup'] == 10 and report['poses'] > 0
     leaked = 20 * LEAK_MB_PER_IMAGE  # the images after the warm-up
