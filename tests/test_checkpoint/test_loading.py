@@ -1,19 +1,18 @@
 import hashlib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from mmengine.logging import HistoryBuffer
-from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.runner import checkpoint as checkpoint_module
+from mmengine.runner.checkpoint import CheckpointLoader, _load_checkpoint
 
 import mspn_plugin  # noqa: F401  (installs the weights-only loaders)
 from helpers.http_server import serving
 from mspn_plugin.checkpoint import CheckpointHashError, UnsafeCheckpointError, download_checkpoint
-from mspn_plugin.checkpoint.loading import KEEP_MMENGINE_LOADERS
+from mspn_plugin.checkpoint.loading import KEEP_MMENGINE_LOADERS, install_checkpoint_loaders
 
 
 class RunsCode:
@@ -78,14 +77,21 @@ def test_getattr_is_limited_to_history_buffer_statistics(tmp_path):
         _load_checkpoint(str(path))
 
 
-def test_mmengine_loaders_stay_when_asked():
-    """(Replaced by default: tests/test_engine/test_mmengine_internals.py checks that in this process.)"""
-    code = ('from mmengine.runner.checkpoint import CheckpointLoader\n'
-            'import mspn_plugin\n'
-            'print(*sorted(CheckpointLoader._schemes[p].__module__ for p in ("", "https://", "torchvision://")))\n')
-    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
-                            env=dict(os.environ, **{KEEP_MMENGINE_LOADERS: '1'}))
-    assert result.stdout.split() == ['mmengine.runner.checkpoint'] * 3
+@pytest.mark.parametrize('keep', [True, False])
+def test_mmengine_loaders_stay_when_asked(keep, monkeypatch):
+    """What importing the package does (tests/test_engine/test_mmengine_internals.py checks the import's result),
+    here on a registry holding MMEngine's own loaders."""
+    mmengine_loaders = {'': checkpoint_module.load_from_local, 'http://': checkpoint_module.load_from_http,
+                        'https://': checkpoint_module.load_from_http,
+                        'torchvision://': checkpoint_module.load_from_torchvision}
+    monkeypatch.setattr(CheckpointLoader, '_schemes', dict(mmengine_loaders))
+    if keep:
+        monkeypatch.setenv(KEEP_MMENGINE_LOADERS, '1')
+    else:
+        monkeypatch.delenv(KEEP_MMENGINE_LOADERS, raising=False)
+    install_checkpoint_loaders()
+    modules = {CheckpointLoader._schemes[p].__module__ for p in mmengine_loaders}
+    assert modules == ({'mmengine.runner.checkpoint'} if keep else {'mspn_plugin.checkpoint.loading'})
 
 
 def test_download_named_with_a_hash_prefix_is_verified(tmp_path, monkeypatch):
