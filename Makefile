@@ -29,8 +29,10 @@ test-no-slurm: setup
 test-fast:
 	$(PY) -m pytest -m "not slow" -n 2 --durations=10
 
+# --no-loadscope-reorder: run the groups in the order tests/conftest.py sorts them (the demo's training first);
+# pytest-xdist would otherwise send the groups with the most tests first
 test-slow:
-	$(PY) -m pytest -m "$(SLOW_TESTS)" -n 2 --dist loadgroup --durations=25
+	$(PY) -m pytest -m "$(SLOW_TESTS)" -n 2 --dist loadgroup --no-loadscope-reorder --durations=25
 
 demo: setup
 	$(PY) tools/demo.py $(if $(WORK_DIR),--work-dir $(WORK_DIR))
