@@ -33,10 +33,12 @@ randomness = dict(seed=0)
 data_root = '{{fileDirname}}/../../../../demo/resources/coco/'
 train_pipeline = with_codec(_base_.train_pipeline, codec)
 val_pipeline = with_codec(_base_.val_pipeline, codec)
+# samples prepared in the training process: on 2 cores a loader process only competes with the model's threads
+# (make demo measured here: 134 s with none, 146 s with one)
 train_dataloader = dict(
     batch_size=batch_size,
-    num_workers=1,
-    persistent_workers=True,
+    num_workers=0,
+    persistent_workers=False,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(data_root=data_root, ann_file='test_coco.json', data_prefix=dict(img=''), pipeline=train_pipeline))
 val_dataloader = dict(
